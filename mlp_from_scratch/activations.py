@@ -1,0 +1,87 @@
+"""Activation functions and their derivatives.
+
+Each function takes pre-activations ``z`` of any shape, usually ``(batch, features)``,
+and returns an array of the same shape and dtype. The ``*_derivative`` functions give
+the elementwise derivative ``dσ/dz`` that backpropagation multiplies the upstream
+gradient by; softmax couples its outputs, so it has a Jacobian instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def identity(z: np.ndarray) -> np.ndarray:
+    """σ(z) = z."""
+    return z
+
+
+def identity_derivative(z: np.ndarray) -> np.ndarray:
+    """dσ/dz = 1."""
+    return np.ones_like(z)
+
+
+def relu(z: np.ndarray) -> np.ndarray:
+    """σ(z) = max(z, 0)."""
+    return np.maximum(z, 0)
+
+
+def relu_derivative(z: np.ndarray) -> np.ndarray:
+    """dσ/dz = 1 where z > 0, else 0 (we pick 0 at the kink z = 0)."""
+    return (z > 0).astype(z.dtype)
+
+
+def leaky_relu(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
+    """σ(z) = z for z > 0, αz otherwise: negative inputs keep a small gradient."""
+    return np.where(z > 0, z, alpha * z)
+
+
+def leaky_relu_derivative(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
+    """dσ/dz = 1 for z > 0, α otherwise."""
+    return np.where(z > 0, 1, alpha).astype(z.dtype)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """σ(z) = 1 / (1 + e^{-z}), computed without overflow in either tail.
+
+    ``exp(-z)`` overflows for z ≪ 0, so both branches use ``e = exp(-|z|) ≤ 1``:
+    σ(z) = 1 / (1 + e) for z ≥ 0 and σ(z) = e / (1 + e) for z < 0.
+    """
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def sigmoid_derivative(z: np.ndarray) -> np.ndarray:
+    """dσ/dz = σ(z) (1 − σ(z))."""
+    s = sigmoid(z)
+    return s * (1 - s)
+
+
+def tanh(z: np.ndarray) -> np.ndarray:
+    """σ(z) = tanh(z)."""
+    return np.tanh(z)
+
+
+def tanh_derivative(z: np.ndarray) -> np.ndarray:
+    """dσ/dz = 1 − tanh²(z)."""
+    t = np.tanh(z)
+    return 1 - t * t
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Softmax over the last axis: ``(batch, classes)`` logits to probabilities.
+
+    Subtracting the row maximum first changes nothing mathematically but keeps
+    every exponent ≤ 0, so ``exp`` cannot overflow even for logits of 1000.
+    """
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_jacobian(z: np.ndarray) -> np.ndarray:
+    """Jacobian ∂s_i/∂z_j = s_i (δ_ij − s_j) of softmax, shape ``(batch, classes, classes)``.
+
+    Built for teaching and checking; the Softmax layer never forms it (see its backward).
+    """
+    s = softmax(z)
+    return s[:, :, None] * (np.eye(s.shape[-1], dtype=s.dtype) - s[:, None, :])

@@ -1,0 +1,151 @@
+"""The MNIST loader: gzip IDX files from ``data/mnist/``, checked before they are trusted.
+
+The IDX format is a header, then raw bytes: a magic number ``0x00000803`` (unsigned
+bytes, 3 dimensions) for images or ``0x00000801`` for labels, then each dimension as a
+big-endian uint32 (e.g. 60000, 28, 28), then the items. We verify the SHA-256 sum
+listed in ``SHA256SUMS``, then check the header against the size the gzip file says it
+holds *before* reading the items, so a damaged or hostile file gives a clear error
+instead of a crash, a huge allocation or silently wrong data.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import math
+import os
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+#: Set this environment variable to read MNIST from another folder.
+DATA_ENV = "MLP_FROM_SCRATCH_DATA"
+
+FILES = {
+    "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
+    "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
+}
+
+#: Mean and standard deviation of the training images' pixels scaled to [0, 1]
+#: (checked against the data by the tests); used for the test set too.
+MEAN, STD = 0.1307, 0.3081
+
+_IDX_UBYTE = 0x08
+
+
+class DataFileError(ValueError):
+    """A data file is missing, corrupted, truncated or not in the expected format."""
+
+
+def default_data_dir() -> Path:
+    """``$MLP_FROM_SCRATCH_DATA`` if set, else the repository's ``data/mnist``, found
+    from this file's location so it works whatever the current directory."""
+    env = os.environ.get(DATA_ENV)
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "data" / "mnist"
+
+
+def _expected_sha256(path: Path) -> str:
+    sums = path.parent / "SHA256SUMS"
+    if not sums.is_file():
+        raise DataFileError(f"{sums} is missing, so {path.name} cannot be verified; restore it "
+                            "from the repository (git checkout data/mnist)")
+    for line in sums.read_text().splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].lstrip("*") == path.name:
+            return parts[0].lower()
+    raise DataFileError(f"{sums} has no checksum for {path.name}")
+
+
+def verify_sha256(path: Path) -> None:
+    """Raise ``DataFileError`` unless ``path`` matches its line in the SHA256SUMS beside it."""
+    expected = _expected_sha256(path)
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != expected:
+        raise DataFileError(
+            f"{path} is corrupted: its SHA-256 is {digest.hexdigest()}, expected {expected}. "
+            "Restore it with: git checkout -- data/mnist"
+        )
+
+
+def read_idx(path: str | Path, *, magic: int, verify: bool = True) -> np.ndarray:
+    """Read one gzip IDX file into a uint8 array of the shape its header gives.
+
+    ``magic`` is the expected magic number (2051 for images, 2049 for labels). With
+    ``verify``, the file's SHA-256 must match the ``SHA256SUMS`` file beside it.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"{path} not found; the MNIST files belong in data/mnist/ "
+                            f"(or set ${DATA_ENV} to their folder)")
+    if verify:
+        verify_sha256(path)
+    try:
+        with open(path, "rb") as raw:
+            raw.seek(-4, os.SEEK_END)
+            # The gzip trailer stores the uncompressed size (mod 2**32; MNIST is far below).
+            stored_size = struct.unpack("<I", raw.read(4))[0]
+        with gzip.open(path, "rb") as f:
+            head = f.read(4)
+            if len(head) < 4 or struct.unpack(">I", head)[0] != magic:
+                found = struct.unpack(">I", head)[0] if len(head) == 4 else head
+                raise DataFileError(f"{path}: wrong magic number {found!r}, expected {magic} "
+                                    "(is this the right file, or an images/labels mix-up?)")
+            ndim = magic & 0xFF
+            dims = struct.unpack(f">{ndim}I", f.read(4 * ndim))
+            header_size = 4 + 4 * ndim
+            n_bytes = math.prod(dims)
+            if header_size + n_bytes != stored_size:
+                raise DataFileError(
+                    f"{path}: header claims shape {dims} ({n_bytes} bytes of items) but the file "
+                    f"holds {stored_size - header_size} bytes of items: it is truncated or damaged"
+                )
+            payload = f.read(n_bytes)
+            if len(payload) != n_bytes or f.read(1):
+                raise DataFileError(f"{path}: item data does not match the header's shape {dims}")
+    except (OSError, EOFError, zlib.error, struct.error) as err:
+        raise DataFileError(f"{path} is not a readable gzip IDX file ({err})") from err
+    return np.frombuffer(payload, dtype=np.uint8).reshape(dims)
+
+
+def load_mnist(
+    split: str = "train",
+    *,
+    data_dir: str | Path | None = None,
+    normalize: str | None = None,
+    flatten: bool = False,
+    verify: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Load the MNIST ``"train"`` (60,000) or ``"test"`` (10,000) images and labels.
+
+    Returns ``X`` of shape ``(n, 28, 28)``, or ``(n, 784)`` with ``flatten``, and integer
+    labels ``y`` ``(n,)`` in 0..9. ``normalize`` chooses the pixel values:
+    ``None``: uint8 0..255; ``"scale"``: float32 in [0, 1]; ``"standardize"``: float32
+    with the training set's mean 0 and standard deviation 1.
+    """
+    if split not in FILES:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if normalize not in (None, "scale", "standardize"):
+        raise ValueError(f"normalize must be None, 'scale' or 'standardize', got {normalize!r}")
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    image_file, label_file = FILES[split]
+    X = read_idx(folder / image_file, magic=0x0803, verify=verify)
+    y = read_idx(folder / label_file, magic=0x0801, verify=verify)
+    if X.shape[1:] != (28, 28) or len(X) != len(y):
+        raise DataFileError(f"{folder}: images {X.shape} and labels {y.shape} do not form an "
+                            "MNIST split of 28x28 images with one label each")
+    if y.max(initial=0) > 9:
+        raise DataFileError(f"{folder / label_file}: labels must be digits 0..9, found {y.max()}")
+    if flatten:
+        X = X.reshape(len(X), -1)
+    if normalize is not None:
+        # Multiply by a float32 constant: `X / 255.0` would promote to float64.
+        X = X * np.float32(1 / 255)
+        if normalize == "standardize":
+            X -= np.float32(MEAN)
+            X *= np.float32(1 / STD)
+    return X, y.astype(np.int64)

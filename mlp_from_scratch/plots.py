@@ -1,0 +1,146 @@
+"""Plots. Each function draws with matplotlib's object API and returns its figure or
+axes, so a notebook can add to it; none calls ``plt.show()``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+
+def plot_history(history: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """Loss and accuracy per epoch from ``fit``'s history, training and validation side
+    by side (validation only when the history has it)."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+    for ax, metric in zip(axes, ("loss", "accuracy")):
+        ax.plot(history["epoch"], history[metric], label="training")
+        if f"val_{metric}" in history:
+            ax.plot(history["epoch"], history[f"val_{metric}"], label="validation")
+        ax.set(xlabel="epoch", ylabel=metric, title=metric)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def _grid(x_range: tuple[float, float], y_range: tuple[float, float], points: int):
+    xs = np.linspace(*x_range, points, dtype=np.float32)
+    ys = np.linspace(*y_range, points, dtype=np.float32)
+    xx, yy = np.meshgrid(xs, ys)
+    return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def plot_decision_boundary(
+    predict: Callable[[np.ndarray], np.ndarray],
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    ax: Axes | None = None,
+    points: int = 200,
+    padding: float = 0.5,
+    title: str | None = None,
+) -> Axes:
+    """Colour the plane by the class ``predict`` gives each point and scatter ``X``
+    ``(n, 2)`` coloured by its labels ``y``.
+
+    ``predict`` maps points ``(m, 2)`` to labels ``(m,)``, e.g.
+    ``lambda P: loss.predict(model.predict(P))``.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4.5))
+    lo, hi = X.min(axis=0) - padding, X.max(axis=0) + padding
+    xx, yy, grid = _grid((lo[0], hi[0]), (lo[1], hi[1]), points)
+    labels = np.asarray(predict(grid)).reshape(xx.shape)
+    classes = int(max(labels.max(), np.max(y))) + 1
+    levels = np.arange(classes + 1) - 0.5
+    ax.contourf(xx, yy, labels, levels=levels, cmap="coolwarm" if classes == 2 else "viridis",
+                alpha=0.3)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm" if classes == 2 else "viridis",
+               vmin=0, vmax=classes - 1, edgecolors="k", s=25)
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title or "decision regions")
+    return ax
+
+
+def plot_decision_surface_3d(
+    predict: Callable[[np.ndarray], np.ndarray],
+    *,
+    ax: Axes | None = None,
+    points: int = 40,
+    X: np.ndarray | None = None,
+    y: np.ndarray | None = None,
+    title: str | None = None,
+) -> Axes:
+    """The network's output over the unit square as a 3-D surface, with the points
+    ``X`` ``(n, 2)`` at heights ``y`` (by default the XOR truth table).
+
+    ``predict`` maps points ``(m, 2)`` to one output each, ``(m,)`` or ``(m, 1)``.
+    """
+    if ax is None:
+        fig = plt.figure(figsize=(5.5, 4.5))
+        ax = fig.add_subplot(projection="3d")
+    if X is None:
+        X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+        y = np.array([0, 1, 1, 0])
+    xx, yy, grid = _grid((0.0, 1.0), (0.0, 1.0), points)
+    zz = np.asarray(predict(grid)).reshape(xx.shape)
+    ax.plot_surface(xx, yy, zz, cmap="coolwarm", alpha=0.8, linewidth=0)
+    ax.scatter(X[:, 0], X[:, 1], y, c="k", s=40, depthshade=False)
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", zlabel="output", title=title or "output surface")
+    return ax
+
+
+def plot_confusion_matrix(cm: np.ndarray, *, ax: Axes | None = None,
+                          class_names: list[str] | None = None) -> Axes:
+    """Confusion matrix ``(classes, classes)`` as a heat map with the count in each cell
+    (rows: true class, columns: predicted class)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 5.5))
+    k = len(cm)
+    names = class_names or [str(i) for i in range(k)]
+    # A log-like scale keeps the small off-diagonal counts visible next to the diagonal.
+    ax.imshow(np.log1p(cm), cmap="Blues")
+    for i in range(k):
+        for j in range(k):
+            light = np.log1p(cm[i, j]) > 0.6 * np.log1p(cm.max())
+            ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=8,
+                    color="white" if light else "black")
+    ax.set(xticks=range(k), yticks=range(k), xticklabels=names, yticklabels=names,
+           xlabel="predicted", ylabel="true", title="confusion matrix")
+    return ax
+
+
+def plot_digits(
+    images: np.ndarray,
+    labels: np.ndarray | None = None,
+    predictions: np.ndarray | None = None,
+    *,
+    ncols: int = 10,
+    cmap: str = "gray_r",
+    title: str | None = None,
+) -> Figure:
+    """A grid of images ``(n, 28, 28)`` (or ``(n, 784)``) titled with their labels, and
+    with ``true → predicted`` in red where a prediction is wrong."""
+    images = np.asarray(images)
+    n = len(images)
+    side = int(round(np.sqrt(images[0].size)))
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * 1.1, nrows * 1.3), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i >= n:
+            continue
+        ax.imshow(images[i].reshape(side, side), cmap=cmap)
+        if labels is not None:
+            wrong = predictions is not None and predictions[i] != labels[i]
+            text = f"{labels[i]}" + (f" → {predictions[i]}" if wrong else "")
+            ax.set_title(text, fontsize=9, color="red" if wrong else "black")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
