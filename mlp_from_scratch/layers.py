@@ -7,6 +7,8 @@ Every layer has
 * ``backward(grad_y) -> grad_x``: takes ∂L/∂y of shape ``(batch, out_features)``,
   writes ∂L/∂θ into ``grads`` and returns ∂L/∂x of shape ``(batch, in_features)``.
   It uses what the last ``forward`` cached, so call them in pairs.
+* ``backward_params(grad_y)``: the same when ∂L/∂x is not needed (a model's first layer,
+  whose input is the data); it only fills ``grads``, skipping work where it can.
 * ``params`` and ``grads``: dicts with the same keys and shapes (empty when the layer
   has nothing to learn). ``backward`` writes gradients *in place*, and optimizers
   update parameters in place, because ``Sequential`` turns them into views of one
@@ -45,6 +47,12 @@ class Layer:
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         raise NotImplementedError
+
+    def backward_params(self, grad_out: np.ndarray) -> None:
+        """``backward`` for when ∂L/∂x is not needed (the first layer of a model, whose
+        input is the data): only fills ``grads``. Layers that can skip work override it;
+        Dense skips its largest product, g Wᵀ."""
+        self.backward(grad_out)
 
     def output_features(self, in_features: int) -> int:
         """Width of the output for an input of width ``in_features``."""
@@ -106,13 +114,18 @@ class Dense(Layer):
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         self._check_input(x)
         self._x = x
-        return x @ self.params["W"] + self.params["b"]
+        y = x @ self.params["W"]
+        y += self.params["b"]  # in place: `x @ W + b` would allocate a second array
+        return y
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        self.backward_params(grad_out)
+        return grad_out @ self.params["W"].T  # dL/dx = g Wᵀ, (batch, in_features)
+
+    def backward_params(self, grad_out: np.ndarray) -> None:
         # dL/dW = xᵀ g and dL/db = Σ_batch g, written into the existing gradient arrays.
         np.matmul(self._x.T, grad_out, out=self.grads["W"])
         np.sum(grad_out, axis=0, out=self.grads["b"])
-        return grad_out @ self.params["W"].T
 
     def output_features(self, in_features: int) -> int:
         return self.out_features

@@ -139,9 +139,11 @@ class Adam(Optimizer):
         np.multiply(g, g, out=tmp)
         tmp *= 1 - b2
         v += tmp                                   # v = β₂ v + (1 − β₂) g²
+        # η m̂ / (√v̂ + ε) = η √(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε √(1−β₂ᵗ)): multiply the
+        # numerator and denominator by √(1−β₂ᵗ), and both corrections become scalars.
+        c2 = math.sqrt(1 - b2 ** self.t)
         np.sqrt(v, out=tmp)
-        tmp *= 1 / math.sqrt(1 - b2 ** self.t)     # √v̂
-        tmp += self.eps
+        tmp += self.eps * c2
         np.divide(m, tmp, out=tmp)
-        tmp *= self.lr / (1 - b1 ** self.t)        # η m̂ / (√v̂ + ε)
+        tmp *= self.lr * c2 / (1 - b1 ** self.t)
         p -= tmp

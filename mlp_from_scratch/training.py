@@ -23,22 +23,35 @@ class TrainingDiverged(RuntimeError):
 
 
 def minibatches(
-    X: np.ndarray, y: np.ndarray, batch_size: int, *, rng: np.random.Generator | None = None
+    X: np.ndarray, y: np.ndarray, batch_size: int, *, rng: np.random.Generator | None = None,
+    reuse_buffer: bool = False,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield ``(X_batch, y_batch)`` pairs of at most ``batch_size`` rows covering the data
     once. With ``rng``, the rows are shuffled by a new permutation on every call (so each
-    epoch sees a new order); without it, they come in order."""
+    epoch sees a new order); without it, they come in order.
+
+    With ``reuse_buffer``, every shuffled ``X_batch`` is gathered into one array that the
+    next batch overwrites, instead of a new array per step: ``fit`` uses it, since it is
+    done with a batch before asking for the next. Don't keep such a batch across steps.
+    """
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)}")
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-    order = rng.permutation(len(X)) if rng is not None else None
-    for start in range(0, len(X), batch_size):
-        if order is None:
+    if rng is None:  # in order: slices are views, nothing to gather
+        for start in range(0, len(X), batch_size):
             yield X[start:start + batch_size], y[start:start + batch_size]
-        else:
-            rows = order[start:start + batch_size]
+        return
+    order = rng.permutation(len(X))
+    buffer = np.empty((min(batch_size, len(X)), *X.shape[1:]), X.dtype) if reuse_buffer else None
+    for start in range(0, len(X), batch_size):
+        rows = order[start:start + batch_size]
+        if buffer is None:
             yield X[rows], y[rows]
+        else:
+            # mode="clip": rows from a permutation are always in range, and the default
+            # mode="raise" would copy through an extra buffer to check them.
+            yield np.take(X, rows, axis=0, out=buffer[:len(rows)], mode="clip"), y[rows]
 
 
 def evaluate(model: Sequential, X: np.ndarray, y: np.ndarray, loss: Loss,
@@ -91,8 +104,8 @@ def fit(
 
     Raises ``TrainingDiverged`` as soon as a batch loss is NaN or infinite.
     """
-    X = np.asarray(X)
-    _check_data(X, np.asarray(y), model, "X")
+    X, y = np.asarray(X), np.asarray(y)
+    _check_data(X, y, model, "X")
     if validation_data is not None:
         _check_data(np.asarray(validation_data[0]), np.asarray(validation_data[1]), model,
                     "validation X")
@@ -101,7 +114,7 @@ def fit(
     for epoch in range(1, num_epochs + 1):
         model.train()
         total_loss, correct, seen = 0.0, 0.0, 0
-        for X_batch, y_batch in minibatches(X, y, batch_size, rng=rng):
+        for X_batch, y_batch in minibatches(X, y, batch_size, rng=rng, reuse_buffer=True):
             if augment is not None:
                 X_batch = augment(X_batch, rng)
             # Overflow is expected when training diverges; the check below reports it
@@ -117,7 +130,7 @@ def fit(
                         "to about unit size.",
                         pd.DataFrame(rows),
                     )
-                model.backward(grad)
+                model.backward(grad, input_grad=False)  # ∂L/∂X of the data is never used
                 if lr_schedule is not None:
                     optimizer.lr = lr_schedule(step)
                 optimizer.step([model.param_vector], [model.grad_vector])

@@ -1,0 +1,146 @@
+"""The fast paths give the same numbers as the plain formulas.
+
+Speed itself is measured by benchmarks/benchmark.py, never here; these tests only make
+sure that each shortcut taken for speed (Adam's folded bias corrections, skipping the
+first layer's input gradient, the in-place bias, a reused batch buffer in ``fit``) changes
+no result.
+"""
+
+import numpy as np
+import pytest
+
+import mlp_from_scratch as mfs
+
+
+def textbook_adam(p, grads, lr, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0):
+    """Adam exactly as in Kingma & Ba (2015), Algorithm 1, with plain expressions."""
+    p, m, v = p.copy(), np.zeros_like(p), np.zeros_like(p)
+    for t, g in enumerate(grads, start=1):
+        g = g + weight_decay * p
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g**2
+        m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
+        p = p - lr * m_hat / (np.sqrt(v_hat) + eps)
+    return p
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 0.01])
+def test_adam_equals_the_textbook(weight_decay, rng):
+    # Adam folds both bias corrections into two scalars (see its comments); in float64 the
+    # result must still match the textbook's expressions to rounding.
+    p0, grads = rng.standard_normal(1000), rng.standard_normal((6, 1000))
+    p, adam = p0.copy(), mfs.Adam(lr=0.01, weight_decay=weight_decay)
+    for g in grads:
+        g_before = g.copy()
+        adam.step([p], [g])
+        np.testing.assert_array_equal(g, g_before)  # the gradient is never modified
+    np.testing.assert_allclose(p, textbook_adam(p0, grads, 0.01, weight_decay=weight_decay),
+                               rtol=1e-12, atol=1e-15)
+
+
+def test_adam_on_the_flat_vector_equals_adam_on_each_array(rng):
+    # fit steps the model's one long vector; elementwise formulas give the same float32
+    # numbers as stepping each layer's arrays separately: bit for bit.
+    def model():
+        r = np.random.default_rng(1)
+        return mfs.Sequential(mfs.Dense(30, 40, rng=r), mfs.ReLU(), mfs.Dense(40, 10, rng=r))
+
+    whole, parts = model(), model()
+    opt_whole, opt_parts = mfs.Adam(lr=1e-3, weight_decay=1e-4), mfs.Adam(lr=1e-3, weight_decay=1e-4)
+    for _ in range(3):
+        g = rng.standard_normal(whole.grad_vector.size).astype(np.float32)
+        whole.grad_vector[...] = g
+        parts.grad_vector[...] = g
+        opt_whole.step([whole.param_vector], [whole.grad_vector])
+        opt_parts.step(parts.parameters(), parts.gradients())
+    np.testing.assert_array_equal(whole.param_vector, parts.param_vector)
+    assert whole.param_vector.dtype == np.float32
+
+
+def test_dense_forward_and_backward_are_the_plain_expressions(rng):
+    layer = mfs.Dense(5, 4, rng=rng, dtype=np.float64)
+    layer.params["b"][...] = rng.standard_normal(4)
+    x, g = rng.standard_normal((3, 5)), rng.standard_normal((3, 4))
+    W, b = layer.params["W"].copy(), layer.params["b"].copy()
+    np.testing.assert_allclose(layer.forward(x), x @ W + b, rtol=1e-14)
+    np.testing.assert_allclose(layer.backward(g), g @ W.T, rtol=1e-14)
+    np.testing.assert_allclose(layer.grads["W"], x.T @ g, rtol=1e-14)
+    np.testing.assert_allclose(layer.grads["b"], g.sum(axis=0), rtol=1e-14)
+    # backward_params fills the same gradients (into the same arrays) and returns nothing.
+    grads_W = layer.grads["W"]
+    layer.grads["W"][...] = 0
+    layer.grads["b"][...] = 0
+    assert layer.backward_params(g) is None
+    assert layer.grads["W"] is grads_W
+    np.testing.assert_allclose(layer.grads["W"], x.T @ g, rtol=1e-14)
+    np.testing.assert_allclose(layer.grads["b"], g.sum(axis=0), rtol=1e-14)
+    np.testing.assert_array_equal(layer.params["b"], b)  # the in-place bias add left b alone
+
+
+@pytest.mark.parametrize("first", ["dense", "dropout", "batchnorm"])
+def test_backward_without_input_grad_fills_the_same_gradients(first, rng):
+    def build():
+        r = np.random.default_rng(2)
+        head = {"dense": [], "dropout": [mfs.Dropout(0.0, rng=r)],
+                "batchnorm": [mfs.BatchNorm(6, dtype=np.float64)]}[first]
+        return mfs.Sequential(*head, mfs.Dense(6, 5, rng=r, dtype=np.float64), mfs.Tanh(),
+                              mfs.Dense(5, 3, rng=r, dtype=np.float64))
+
+    X, y = rng.standard_normal((8, 6)), rng.integers(0, 3, 8)
+    loss = mfs.SoftmaxCrossEntropy()
+    full, fast = build(), build()
+    grad_X = full.backward(loss(full.forward(X, training=True), y)[1])
+    assert grad_X.shape == X.shape
+    assert fast.backward(loss(fast.forward(X, training=True), y)[1], input_grad=False) is None
+    np.testing.assert_array_equal(fast.grad_vector, full.grad_vector)
+
+
+def plain_fit(model, X, y, *, loss, optimizer, num_epochs, batch_size, rng):
+    """The textbook loop over ``minibatches``: fresh batch arrays, full backward."""
+    for _ in range(num_epochs):
+        for X_batch, y_batch in mfs.minibatches(X, y, batch_size, rng=rng):
+            _, grad = loss(model.forward(X_batch, training=True), y_batch)
+            model.backward(grad)
+            optimizer.step([model.param_vector], [model.grad_vector])
+
+
+@pytest.mark.parametrize("batch_size", [16, 25, 500])  # 25 leaves a short last batch
+def test_fit_equals_the_plain_loop(batch_size, rng):
+    X = rng.standard_normal((130, 12)).astype(np.float32)
+    y = rng.integers(0, 4, 130)
+
+    def build():
+        r = np.random.default_rng(3)
+        return mfs.Sequential(mfs.Dense(12, 40, rng=r), mfs.ReLU(), mfs.Dense(40, 4, rng=r))
+
+    a, b = build(), build()
+    kwargs = dict(loss=mfs.SoftmaxCrossEntropy(), num_epochs=3, batch_size=batch_size)
+    mfs.fit(a, X, y, optimizer=mfs.Adam(0.01), rng=np.random.default_rng(7), **kwargs)
+    plain_fit(b, X, y, optimizer=mfs.Adam(0.01), rng=np.random.default_rng(7), **kwargs)
+    np.testing.assert_array_equal(a.param_vector, b.param_vector)
+
+
+def test_fit_batches_are_the_rows_minibatches_gives(rng):
+    # The reused buffer must hold exactly the rows minibatches would yield, in order,
+    # even when augment changes the batch in place.
+    X = np.arange(50 * 3, dtype=np.float32).reshape(50, 3)
+    y = np.arange(50)
+    seen = []
+
+    def augment(X_batch, rng):
+        seen.append(X_batch.copy())
+        X_batch *= 1  # in place, allowed
+        return X_batch
+
+    model = mfs.Sequential(mfs.Dense(3, 50, rng=rng))
+    mfs.fit(model, X, y, loss=mfs.SoftmaxCrossEntropy(), optimizer=mfs.SGD(1e-6), num_epochs=2,
+            batch_size=16, rng=np.random.default_rng(5), augment=augment)
+    # fit's rng also feeds augment, which draws nothing here: the same permutations.
+    expected = []
+    r = np.random.default_rng(5)
+    for _ in range(2):
+        expected += [Xb for Xb, _ in mfs.minibatches(X, y, 16, rng=r)]
+    assert len(seen) == len(expected) == 8
+    for got, want in zip(seen, expected):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(X, np.arange(150, dtype=np.float32).reshape(50, 3))  # untouched
