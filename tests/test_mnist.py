@@ -105,24 +105,17 @@ def test_truncated_file(tmp_path):
         mfs.load_mnist("test", data_dir=tmp_path)
 
 
-def test_wrong_magic_number(tmp_path):
+@pytest.mark.parametrize("content,message", [
+    (struct.pack(">II", 2051, 10000) + bytes(10000), "wrong magic number 2051, expected 2049"),
+    (struct.pack(">II", 2049, 4_000_000_000) + bytes(10000),
+     r"claims shape \(4000000000,\).*holds 10000 bytes"),
+    (struct.pack(">II", 2049, 9999) + bytes(9999), "one label each"),
+], ids=["wrong magic number", "header claims more items than the file holds",
+        "images and labels disagree"])
+def test_damaged_label_file(tmp_path, content, message):
     copy_test_split(tmp_path)
-    rewrite_labels(tmp_path, struct.pack(">II", 2051, 10000) + bytes(10000))
-    with pytest.raises(mfs.DataFileError, match="wrong magic number 2051, expected 2049"):
-        mfs.load_mnist("test", data_dir=tmp_path)
-
-
-def test_header_claiming_more_items_than_the_file_holds(tmp_path):
-    copy_test_split(tmp_path)
-    rewrite_labels(tmp_path, struct.pack(">II", 2049, 4_000_000_000) + bytes(10000))
-    with pytest.raises(mfs.DataFileError, match=r"claims shape \(4000000000,\).*holds 10000 bytes"):
-        mfs.load_mnist("test", data_dir=tmp_path)
-
-
-def test_images_and_labels_that_disagree(tmp_path):
-    copy_test_split(tmp_path)
-    rewrite_labels(tmp_path, struct.pack(">II", 2049, 9999) + bytes(9999))
-    with pytest.raises(mfs.DataFileError, match="one label each"):
+    rewrite_labels(tmp_path, content)
+    with pytest.raises(mfs.DataFileError, match=message):
         mfs.load_mnist("test", data_dir=tmp_path)
 
 
