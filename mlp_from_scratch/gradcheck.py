@@ -60,7 +60,7 @@ def check_layer(layer: Layer, x: np.ndarray, *, rng: np.random.Generator,
     def L() -> float:
         return float(np.sum(layer.forward(x, training) * G))
 
-    layer.forward(x, training)
+    # backward runs first, on the cache of the forward above; the checks then perturb.
     errors = {"input": relative_error(layer.backward(G), numerical_gradient(L, x, h))}
     for name, p in layer.params.items():
         analytic = layer.grads[name].copy()
