@@ -1,7 +1,7 @@
 """The fast paths give the same numbers as the plain formulas.
 
 Speed itself is measured by benchmarks/benchmark.py, never here; these tests only make
-sure that each shortcut taken for speed (Adam's folded bias corrections, skipping the
+sure that each shortcut taken for speed (Adam's folded bias corrections and compiled loop, skipping the
 first layer's input gradient, the in-place bias, a reused batch buffer in ``fit``) changes
 no result.
 """
@@ -36,6 +36,17 @@ def test_adam_equals_the_textbook(weight_decay, rng):
         np.testing.assert_array_equal(g, g_before)  # the gradient is never modified
     np.testing.assert_allclose(p, textbook_adam(p0, grads, 0.01, weight_decay=weight_decay),
                                rtol=1e-12, atol=1e-15)
+
+
+def test_float32_adam_stays_within_float32_rounding_of_the_textbook(rng):
+    # The compiled kernel computes in float32 for float32 parameters; over many steps the
+    # result must stay as close to the float64 textbook as float32 rounding allows.
+    p0, grads = rng.standard_normal(5000), rng.standard_normal((50, 5000))
+    p, adam = p0.astype(np.float32), mfs.Adam(lr=1e-3)
+    for g in grads.astype(np.float32):
+        adam.step([p], [g])
+    assert p.dtype == np.float32
+    np.testing.assert_allclose(p, textbook_adam(p0, grads, 1e-3), rtol=0, atol=1e-5)
 
 
 def test_adam_on_the_flat_vector_equals_adam_on_each_array(rng):

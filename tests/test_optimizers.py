@@ -75,6 +75,23 @@ def test_float32_parameters_stay_float32(make):
     assert p.dtype == np.float32
 
 
+@pytest.mark.parametrize("make", [lambda: mfs.SGD(0.1, momentum=0.9), lambda: mfs.Adam(0.1)])
+def test_a_strided_parameter_array_is_updated_in_place(make):
+    # W.T is a view with strides, not one contiguous block: the update must reach W.
+    W, W_copy = np.ones((3, 4)), np.ones((4, 3))
+    grad = np.arange(12.0).reshape(4, 3)
+    make().step([W.T], [grad])
+    make().step([W_copy], [grad])
+    np.testing.assert_array_equal(W.T, W_copy)
+    assert not np.all(W == 1)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float16])
+def test_parameters_of_other_dtypes_get_a_clear_error(dtype):
+    with pytest.raises(TypeError, match=f"float32 or float64 arrays, got dtype {np.dtype(dtype)}"):
+        mfs.Adam(0.1).step([np.ones(3, dtype)], [np.ones(3, dtype)])
+
+
 def test_state_is_kept_per_array_and_reset_forgets_it():
     opt = mfs.SGD(lr=1.0, momentum=0.5)
     a, b = np.zeros(2), np.zeros(3)
