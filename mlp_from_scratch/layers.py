@@ -28,6 +28,7 @@ import math
 import numpy as np
 
 from . import activations as act
+from . import kernels
 
 DType = type[np.floating] | np.dtype
 
@@ -155,13 +156,16 @@ class Identity(Activation):
 
 
 class ReLU(Activation):
-    """σ(z) = max(z, 0)."""
+    """σ(z) = max(z, 0), backward g ⊙ [z > 0].
 
-    function = staticmethod(act.relu)
+    The hidden layers of every MNIST net are ReLUs, so both directions use compiled
+    loops (``kernels.py``): one pass over memory instead of NumPy's two or three.
+    """
+
+    function = staticmethod(kernels.relu)
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        # Same as g ⊙ relu'(z), without building a float mask first: it runs every step.
-        return grad_out * (self._z > 0)
+        return kernels.relu_backward(grad_out, self._z)
 
 
 class Sigmoid(Activation):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import sigmoid, softmax
+from .activations import sigmoid
 
 
 class Loss:
@@ -105,9 +105,11 @@ class SoftmaxCrossEntropy(Loss):
         z = y_hat
         batch, classes = z.shape
         y = np.asarray(y)
+        # One exp serves both: log softmax(z) = shifted − log Σ e, softmax(z) = e / Σ e.
         shifted = z - z.max(axis=1, keepdims=True)
-        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        grad = softmax(z)
+        e = np.exp(shifted)
+        sums = e.sum(axis=1, keepdims=True)
+        grad = e / sums  # softmax(z)
         if y.ndim == 1:
             if y.shape[0] != batch:
                 raise ValueError(f"SoftmaxCrossEntropy: {y.shape[0]} labels for {batch} outputs")
@@ -117,11 +119,11 @@ class SoftmaxCrossEntropy(Loss):
                 raise ValueError(f"SoftmaxCrossEntropy: labels must be in 0..{classes - 1} for "
                                  f"{classes} outputs, got labels from {y.min()} to {y.max()}")
             rows = np.arange(batch)
-            loss = -log_probs[rows, y].mean()
+            loss = (np.log(sums[:, 0]) - shifted[rows, y]).mean()  # only the labels' terms
             grad[rows, y] -= 1
         else:
             y = _targets_like(z, y, "SoftmaxCrossEntropy")
-            loss = -(y * log_probs).sum(axis=1).mean()
+            loss = -(y * (shifted - np.log(sums))).sum(axis=1).mean()
             grad -= y
         grad /= batch
         return float(loss), grad

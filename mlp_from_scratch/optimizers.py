@@ -17,8 +17,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import numba
 import numpy as np
+
+from .kernels import adam_update
 
 
 class Optimizer:
@@ -139,25 +140,8 @@ class Adam(Optimizer):
         step_size, eps = self.lr * c2 / (1 - b1 ** t), self.eps * c2
         flat = p.reshape(-1)  # a view when p is contiguous, as a model's param_vector is
         scalar = p.dtype.type  # float32 parameters keep float32 arithmetic
-        _adam_kernel(flat, np.ascontiguousarray(g).reshape(-1), state["m"], state["v"],
-                     *map(scalar, (b1, 1 - b1, b2, 1 - b2, step_size, eps)))
+        adam_update(flat, np.ascontiguousarray(g).reshape(-1), state["m"], state["v"],
+                    *map(scalar, (b1, 1 - b1, b2, 1 - b2, step_size, eps)))
         if not p.flags.c_contiguous:  # reshape had to copy: write the result back
             p[...] = flat.reshape(p.shape)
 
-
-# Adam is the optimizer of every long training run. Written with NumPy, its update is a
-# dozen passes over all the parameters, since NumPy cannot fuse the expressions for m, v
-# and θ into one loop: a quarter to a third of an MNIST epoch. Numba compiles this loop,
-# which reads and writes each element once, into vectorized machine code 5-6 times faster.
-# The float operations are those of the formulas, in float32 for float32 parameters.
-# error_model="numpy" lets x/0 give inf as NumPy does (instead of a check on every element
-# that would keep the loop from being vectorized); cache=True keeps the compiled code on
-# disk, so only the first run on a machine pays for compiling it.
-@numba.njit(error_model="numpy", cache=True)
-def _adam_kernel(p, g, m, v, b1, one_minus_b1, b2, one_minus_b2, step_size, eps):
-    """One Adam step on flat arrays ``(n,)``: updates θ = ``p``, ``m`` and ``v`` in place."""
-    for i in range(p.size):
-        m_i = b1 * m[i] + one_minus_b1 * g[i]             # m = β₁ m + (1 − β₁) g
-        v_i = b2 * v[i] + one_minus_b2 * (g[i] * g[i])    # v = β₂ v + (1 − β₂) g²
-        p[i] -= step_size * (m_i / (np.sqrt(v_i) + eps))  # θ −= η m̂ / (√v̂ + ε)
-        m[i], v[i] = m_i, v_i

@@ -1,9 +1,9 @@
 """The fast paths give the same numbers as the plain formulas.
 
 Speed itself is measured by benchmarks/benchmark.py, never here; these tests only make
-sure that each shortcut taken for speed (Adam's folded bias corrections and compiled loop, skipping the
-first layer's input gradient, the in-place bias, a reused batch buffer in ``fit``) changes
-no result.
+sure that each shortcut taken for speed (Adam's folded bias corrections, the compiled loops
+of kernels.py, skipping the first layer's input gradient, the in-place bias, a reused batch
+buffer in ``fit``) changes no result.
 """
 
 import numpy as np
@@ -66,6 +66,19 @@ def test_adam_on_the_flat_vector_equals_adam_on_each_array(rng):
         opt_parts.step(parts.parameters(), parts.gradients())
     np.testing.assert_array_equal(whole.param_vector, parts.param_vector)
     assert whole.param_vector.dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["C", "F"])  # F: a strided input takes the same path
+def test_relu_kernels_are_the_numpy_expressions(dtype, layout, rng):
+    z = rng.standard_normal((7, 9)).astype(dtype)
+    z[0, :5] = [0.0, -0.0, np.nan, -np.inf, np.inf]  # NaN must stay NaN: divergence shows
+    z, g = np.asarray(z, order=layout), rng.standard_normal((7, 9)).astype(dtype)
+    layer = mfs.ReLU()
+    out = layer.forward(z)
+    assert out.dtype == dtype
+    np.testing.assert_array_equal(out, np.maximum(z, 0))
+    np.testing.assert_array_equal(layer.backward(g), g * (z > 0))
 
 
 def test_dense_forward_and_backward_are_the_plain_expressions(rng):
