@@ -122,6 +122,9 @@ class Adam(Optimizer):
 
     m and v start at zero, so early on they underestimate the gradient's moments;
     dividing by 1 − βᵗ undoes exactly that bias (at t = 1, m̂ = g and v̂ = g²).
+
+    The update runs as one compiled loop over the parameters (``kernels.adam_update``):
+    NumPy would need a dozen passes over memory for these formulas.
     """
 
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
