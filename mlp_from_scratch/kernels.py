@@ -14,8 +14,8 @@ once, 3-6 times faster, and the loops say exactly what the formulas say.
 * No threads: a parallel loop contends with the threads of the matrix products
   (OpenBLAS) and made whole epochs slower in our measurements.
 
-Arithmetic stays in the arrays' dtype (float32 stays float32), and each result equals
-the NumPy expression in its docstring (``tests/test_fast_paths.py`` checks it).
+Arithmetic stays in the arrays' dtype (float32 stays float32), and each loop computes the
+NumPy expression in its docstring (``tests/test_fast_paths.py`` compares them).
 """
 
 from __future__ import annotations
