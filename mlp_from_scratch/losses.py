@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
 from .activations import sigmoid
 
 
@@ -105,11 +106,6 @@ class SoftmaxCrossEntropy(Loss):
         z = y_hat
         batch, classes = z.shape
         y = np.asarray(y)
-        # One exp serves both: log softmax(z) = shifted − log Σ e, softmax(z) = e / Σ e.
-        shifted = z - z.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        sums = e.sum(axis=1, keepdims=True)
-        grad = e / sums  # softmax(z)
         if y.ndim == 1:
             if y.shape[0] != batch:
                 raise ValueError(f"SoftmaxCrossEntropy: {y.shape[0]} labels for {batch} outputs")
@@ -118,15 +114,15 @@ class SoftmaxCrossEntropy(Loss):
             if batch and (y.min() < 0 or y.max() >= classes):
                 raise ValueError(f"SoftmaxCrossEntropy: labels must be in 0..{classes - 1} for "
                                  f"{classes} outputs, got labels from {y.min()} to {y.max()}")
-            rows = np.arange(batch)
-            loss = (np.log(sums[:, 0]) - shifted[rows, y]).mean()  # only the labels' terms
-            grad[rows, y] -= 1
-        else:
-            y = _targets_like(z, y, "SoftmaxCrossEntropy")
-            loss = -(y * (shifted - np.log(sums))).sum(axis=1).mean()
-            grad -= y
-        grad /= batch
-        return float(loss), grad
+            # The loss of every training step: the formulas below as one compiled loop.
+            loss, grad = kernels.softmax_cross_entropy(z, y)
+            return float(loss), grad
+        y = _targets_like(z, y, "SoftmaxCrossEntropy")
+        shifted = z - z.max(axis=1, keepdims=True)  # exp cannot overflow
+        e = np.exp(shifted)
+        sums = e.sum(axis=1, keepdims=True)
+        loss = -(y * (shifted - np.log(sums))).sum(axis=1).mean()  # log softmax = shifted − log Σe
+        return float(loss), (e / sums - y) / batch  # softmax(z) − y
 
     def predict(self, y_hat):
         """Class labels ``(batch,)``: the index of the largest logit."""

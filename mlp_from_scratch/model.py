@@ -9,6 +9,16 @@ import numpy as np
 from .layers import Layer
 
 
+def all_finite(x: np.ndarray) -> bool:
+    """True when ``x`` holds no NaN or infinity.
+
+    Min and max propagate NaN, and an infinity would be one of them: two passes without
+    the temporary boolean array of ``np.isfinite(x).all()`` (47 MB for MNIST's training
+    set, whose fresh pages cost more than the check itself).
+    """
+    return x.size == 0 or bool(np.isfinite(x.min()) and np.isfinite(x.max()))
+
+
 class Sequential:
     """A stack of layers, ``Sequential(Dense(2, 3, rng=rng), Tanh(), Dense(3, 1, rng=rng))``.
 
@@ -127,7 +137,7 @@ class Sequential:
         """Outputs in evaluation mode, ``(n, out_features)``, computed in batches to bound
         memory."""
         x = np.asarray(x)
-        if x.ndim == 2 and not np.isfinite(x).all():
+        if x.ndim == 2 and not all_finite(x):
             raise ValueError("inputs contain NaN or infinity; check the data preprocessing")
         parts = [self.forward(x[i:i + batch_size], training=False)
                  for i in range(0, max(len(x), 1), batch_size)]

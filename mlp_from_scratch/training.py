@@ -9,7 +9,7 @@ import pandas as pd
 
 from .losses import Loss
 from .metrics import accuracy
-from .model import Sequential
+from .model import Sequential, all_finite
 from .optimizers import Optimizer
 from .schedules import Schedule
 
@@ -70,7 +70,7 @@ def _check_data(X: np.ndarray, y: np.ndarray, model: Sequential, name: str) -> N
     if model.in_features is not None and X.shape[1] != model.in_features:
         raise ValueError(f"{name} has {X.shape[1]} features but the model's first layer "
                          f"expects {model.in_features}")
-    if not np.isfinite(X).all():
+    if not all_finite(X):
         raise ValueError(f"{name} contains NaN or infinity; check the preprocessing")
 
 

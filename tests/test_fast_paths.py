@@ -81,6 +81,21 @@ def test_relu_kernels_are_the_numpy_expressions(dtype, layout, rng):
     np.testing.assert_array_equal(layer.backward(g), g * (z > 0))
 
 
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-12), (np.float32, 1e-5)])
+def test_softmax_cross_entropy_kernel_equals_the_one_hot_formula(dtype, rtol, rng):
+    # Integer labels take the compiled loop; one-hot targets the NumPy expressions.
+    z = (rng.standard_normal((37, 10)) * 5).astype(dtype)
+    z[0] += 1000  # large logits must not overflow
+    labels = rng.integers(0, 10, 37)
+    loss = mfs.SoftmaxCrossEntropy()
+    fast, plain = loss(z, labels), loss(z, mfs.one_hot(labels, 10).astype(dtype))
+    assert fast[1].dtype == dtype and np.isfinite(fast[0])
+    np.testing.assert_allclose(fast[0], plain[0], rtol=rtol)
+    np.testing.assert_allclose(fast[1], plain[1], rtol=rtol, atol=rtol / 37)
+    z[5, 3] = np.nan  # a diverged network must give a NaN loss, which fit reports
+    assert np.isnan(loss(z, labels)[0])
+
+
 def test_dense_forward_and_backward_are_the_plain_expressions(rng):
     layer = mfs.Dense(5, 4, rng=rng, dtype=np.float64)
     layer.params["b"][...] = rng.standard_normal(4)

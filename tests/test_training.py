@@ -71,6 +71,15 @@ def test_nan_loss_stops_training_with_advice():
     assert isinstance(info.value.history, pd.DataFrame)
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_all_finite_finds_any_nan_or_infinity(bad, rng):
+    from mlp_from_scratch.model import all_finite
+    X = rng.standard_normal((50, 7)).astype(np.float32)
+    assert all_finite(X) and all_finite(X[:0]) and all_finite(np.arange(6).reshape(2, 3))
+    X[31, 4] = bad
+    assert not all_finite(X)
+
+
 def test_bad_inputs_are_clear_errors(rng):
     X, y = mfs.logic_gate("xor")
     model, rng = xor_model(0)
