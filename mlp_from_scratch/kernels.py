@@ -15,8 +15,9 @@ formulas say.
 * No threads: a parallel loop contends with the threads of the matrix products
   (OpenBLAS) and made whole epochs slower in our measurements.
 
-Arithmetic stays in the arrays' dtype (float32 stays float32), and each loop computes the
-NumPy expression in its docstring (``tests/test_fast_paths.py`` compares them).
+Arithmetic stays in the arrays' dtype (float32 stays float32; only the loss sums in
+float64), and each loop computes the NumPy expression or formula in its docstring
+(``tests/test_fast_paths.py`` compares them).
 """
 
 from __future__ import annotations

@@ -147,4 +147,3 @@ class Adam(Optimizer):
                     *map(scalar, (b1, 1 - b1, b2, 1 - b2, step_size, eps)))
         if not p.flags.c_contiguous:  # reshape had to copy: write the result back
             p[...] = flat.reshape(p.shape)
-
