@@ -114,7 +114,7 @@ class SoftmaxCrossEntropy(Loss):
             if batch and (y.min() < 0 or y.max() >= classes):
                 raise ValueError(f"SoftmaxCrossEntropy: labels must be in 0..{classes - 1} for "
                                  f"{classes} outputs, got labels from {y.min()} to {y.max()}")
-            # The loss of every training step: the formulas below as one compiled loop.
+            # fit's case, every step: the one-hot formulas below as one compiled loop.
             loss, grad = kernels.softmax_cross_entropy(z, y)
             return float(loss), grad
         y = _targets_like(z, y, "SoftmaxCrossEntropy")

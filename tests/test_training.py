@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 import mlp_from_scratch as mfs
+from mlp_from_scratch.model import all_finite
 
 
 def xor_model(seed):
@@ -73,7 +74,6 @@ def test_nan_loss_stops_training_with_advice():
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_all_finite_finds_any_nan_or_infinity(bad, rng):
-    from mlp_from_scratch.model import all_finite
     X = rng.standard_normal((50, 7)).astype(np.float32)
     assert all_finite(X) and all_finite(X[:0]) and all_finite(np.arange(6).reshape(2, 3))
     X[31, 4] = bad
