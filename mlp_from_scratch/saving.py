@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .layers import LAYER_TYPES
-from .model import Sequential
+from .model import Sequential, all_finite
 
 FORMAT, VERSION = "mlp_from_scratch.Sequential", 1
 
@@ -118,7 +118,7 @@ def _read(path: Path, model: Sequential | None) -> Sequential:
                 if value.shape != target.shape or value.dtype != target.dtype:
                     raise ModelFileError(f"{path}: array {key} has {value.dtype} {value.shape}, "
                                          f"expected {target.dtype} {target.shape}")
-                if not np.isfinite(value).all():
+                if not all_finite(value):
                     raise ModelFileError(f"{path}: array {key} contains NaN or infinity")
                 target[...] = value
     except ModelFileError:
