@@ -279,6 +279,33 @@ def median(values):
     return (s[n // 2] + s[(n - 1) // 2]) / 2 if n else float("nan")
 
 
+def summarize(runs: list[dict], arch: list[int], names: list[str]) -> dict:
+    """Medians, the matmul bound's GFLOP/s, and the ratios of mlp_from_scratch to each peer.
+
+    A shared (virtual) machine's speed drifts from minute to minute in ways no load figure
+    shows, so a ratio compares runs of the same round, which ran back to back: ``mfs/torch``
+    is the median over rounds of (this round's mlp_from_scratch time) / (this round's torch
+    time), and drift slower than a round cancels out. ``best mfs/torch`` is the ratio of
+    each contender's fastest run, the least disturbed one.
+    """
+    key = "-".join(map(str, arch))
+    times = {n: {r["run"]: r["seconds_per_epoch"] for r in runs
+                 if r["arch"] == key and r["contender"] == n} for n in names}
+    load = median([r["other_load"] for r in runs if r["arch"] == key and r["other_load"] is not None])
+    row = {"arch": key, **{f"{n}_s": median(t.values()) for n, t in times.items()},
+           "median_other_load": load}
+    if "matmul" in times:
+        row["matmul_gflops"] = matmul_flops(arch, 60_000) / row["matmul_s"] / 1e9
+    mfs = times.get("mlp_from_scratch", {})
+    for other in ("torch", "sklearn", "matmul", "baseline"):
+        if mfs and other in times:
+            row[f"mfs/{other}"] = median([mfs[r] / times[other][r] for r in mfs])
+            row[f"best mfs/{other}"] = min(mfs.values()) / min(times[other].values())
+    if "torch" in times and "matmul" in times:
+        row["torch/matmul"] = median([times["torch"][r] / times["matmul"][r] for r in times["torch"]])
+    return row
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     if args.worker:
@@ -347,31 +374,12 @@ def main(argv=None) -> None:
         workers[name].stdin.close()
         workers[name].wait()
 
-    # Summary: medians, the matmul bound, and ratios. On a shared (virtual) machine the
-    # speed drifts from minute to minute in ways no load figure shows, so the ratios of the
-    # fastest runs ("best") are given too: the least disturbed run of each contender.
     import csv
-    summary = []
-    for arch in archs:
-        key = "-".join(map(str, arch))
-        times = {n: [r["seconds_per_epoch"] for r in runs if r["arch"] == key and r["contender"] == n]
-                 for n in names}
-        med = {n: median(t) for n, t in times.items()}
-        best = {n: min(t) for n, t in times.items()}
-        load = median([r["other_load"] for r in runs if r["arch"] == key and r["other_load"] is not None])
-        row = {"arch": key, **{f"{n}_s": med[n] for n in names}, "median_other_load": load}
-        if "matmul" in med:
-            row["matmul_gflops"] = matmul_flops(arch, 60_000) / med["matmul"] / 1e9
-        for other in ("torch", "sklearn", "matmul", "baseline"):
-            if "mlp_from_scratch" in med and other in med:
-                row[f"mfs/{other}"] = med["mlp_from_scratch"] / med[other]
-                row[f"best mfs/{other}"] = best["mlp_from_scratch"] / best[other]
-        if "torch" in med and "matmul" in med:
-            row["torch/matmul"] = med["torch"] / med["matmul"]
-        summary.append(row)
+    summary = [summarize(runs, arch, names) for arch in archs]
 
     header = ["arch"] + [f"{n}_s" for n in names] + [k for k in summary[0] if "/" in k or k.endswith("gflops")] + ["median_other_load"]
-    print(f"\nseconds per epoch (median of {args.repeats}), {args.threads} threads, "
+    print(f"\nseconds per epoch (median of {args.repeats}; ratios: median of the per-round "
+          f"ratios), {args.threads} threads, "
           f"{info.get('blas', '?')}; load average {load_start[0]:.2f} -> {info['load_average_end'][0]:.2f}")
     print("  ".join(f"{h:>16}" for h in header))
     for row in summary:
