@@ -1,0 +1,48 @@
+"""The benchmark's arithmetic (benchmarks/benchmark.py): ratios from synthetic runs.
+
+No timing here: the benchmark is a script run by hand; this only checks how it turns the
+runs it recorded into the figures it reports.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+spec = importlib.util.spec_from_file_location(
+    "benchmark", Path(__file__).resolve().parent.parent / "benchmarks" / "benchmark.py")
+benchmark = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(benchmark)
+
+ARCH = [784, 256, 128, 10]
+
+
+def runs_from(seconds: dict[str, list[float]]) -> list[dict]:
+    return [{"arch": "784-256-128-10", "contender": name, "run": r + 1,
+             "seconds_per_epoch": t, "other_load": 0.0}
+            for name, times in seconds.items() for r, t in enumerate(times)]
+
+
+def test_ratios_pair_the_runs_of_each_round():
+    # The machine is twice as slow in rounds 2 and 3; mfs is 0.5x torch in every round.
+    runs = runs_from({"mlp_from_scratch": [1.0, 2.0, 2.0, 1.0],
+                      "torch": [2.0, 4.0, 4.0, 2.0]})
+    row = benchmark.summarize(runs, ARCH, ["mlp_from_scratch", "torch"])
+    assert row["mfs/torch"] == pytest.approx(0.5)
+    assert row["best mfs/torch"] == pytest.approx(0.5)
+    assert row["mlp_from_scratch_s"] == pytest.approx(1.5)  # median of 1, 1, 2, 2
+
+
+def test_paired_ratio_differs_from_the_ratio_of_medians_when_rounds_drift():
+    # mfs is 0.5x sklearn in four rounds of five; in round 3 only mfs was slowed. The ratio
+    # of the medians (2 / 2) would say 1.0; the rounds say 0.5.
+    runs = runs_from({"mlp_from_scratch": [1.0, 1.0, 2.0, 2.0, 2.0],
+                      "sklearn": [2.0, 2.0, 2.0, 4.0, 4.0],
+                      "matmul": [0.5, 0.8, 0.5, 1.0, 1.0]})
+    row = benchmark.summarize(runs, ARCH, ["mlp_from_scratch", "sklearn", "matmul"])
+    assert row["mlp_from_scratch_s"] / row["sklearn_s"] == pytest.approx(1.0)
+    assert row["mfs/sklearn"] == pytest.approx(0.5)
+    assert row["mfs/matmul"] == pytest.approx(2.0)  # rounds: 2, 1.25, 4, 2, 2
+    assert row["best mfs/matmul"] == pytest.approx(1.0 / 0.5)
+    assert row["matmul_gflops"] == pytest.approx(benchmark.matmul_flops(ARCH, 60_000) / 0.8 / 1e9)
+    assert "mfs/torch" not in row  # torch was not run
