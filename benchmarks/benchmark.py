@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -274,9 +275,9 @@ def cpu_model() -> str:
 
 
 def median(values):
-    s = sorted(values)
-    n = len(s)
-    return (s[n // 2] + s[(n - 1) // 2]) / 2 if n else float("nan")
+    """statistics.median, but NaN for no values (no load figure off Linux)."""
+    values = list(values)
+    return statistics.median(values) if values else float("nan")
 
 
 def summarize(runs: list[dict], arch: list[int], names: list[str]) -> dict:
