@@ -18,7 +18,11 @@ share a process) with the same thread count, and the parent alternates them run 
 rotating the order, so a change in the machine's load hits all of them alike. For every run
 it records how many cores *other* processes kept busy (from /proc/stat): on a 2-core machine
 one busy process slows 2-thread BLAS several times over, so read the ratios, and distrust
-runs whose ``other_load`` is well above 0.
+runs whose ``other_load`` is well above 0. Before and after every run it also times a cache
+line's round trip between the first two CPUs (``core_round_trip.c``, compiled with the
+system's C compiler on first use): a virtual machine's host moves its virtual CPUs between
+cores that share a cache and cores that don't, which no load figure shows, and then reports
+the figures a second time from only the rounds that ran entirely on the faster placement.
 
 Writes ``benchmarks/results/benchmark[_quick].{csv,png,json}`` and ``..._runs.csv``.
 """
@@ -257,6 +261,51 @@ def machine_busy_seconds() -> float | None:
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
+def core_round_trip_tool(out: Path) -> Path | None:
+    """Compile ``core_round_trip.c`` into ``out`` (once); None without a C compiler or a
+    second CPU, and the benchmark then records no round trips."""
+    exe = out / "core_round_trip"
+    source = HERE / "core_round_trip.c"
+    if not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2:
+        return None
+    if not exe.exists() or exe.stat().st_mtime < source.stat().st_mtime:
+        cc = os.environ.get("CC", "cc")
+        try:
+            subprocess.run([cc, "-O2", "-pthread", "-o", str(exe), str(source)], check=True,
+                           capture_output=True, timeout=60)
+        except (OSError, subprocess.SubprocessError) as err:
+            print(f"  no core round trips: could not compile {source.name} with {cc} ({err})")
+            return None
+    return exe
+
+
+def core_round_trip_ns(tool: Path | None) -> float | None:
+    """Median round trip of a cache line between the first two CPUs this process may use."""
+    if tool is None:
+        return None
+    a, b = sorted(os.sched_getaffinity(0))[:2]
+    try:
+        done = subprocess.run([str(tool), str(a), str(b)], capture_output=True, text=True,
+                              timeout=10, check=True)
+        return float(done.stdout)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+
+
+def near_rounds(runs: list[dict]) -> tuple[float, list[dict]]:
+    """The rounds (per architecture) in which every run, before and after, saw a core round
+    trip within twice the fastest one measured: the rounds that ran entirely with the two
+    CPUs as close as this machine ever placed them. Returns that limit in ns and their runs
+    (NaN and no runs when no round trip was measured)."""
+    trips = [r["core_round_trip_ns"] for r in runs if r.get("core_round_trip_ns") is not None]
+    if not trips:
+        return float("nan"), []
+    limit = 2 * min(trips)
+    far = {(r["arch"], r["run"]) for r in runs
+           if r.get("core_round_trip_ns") is None or r["core_round_trip_ns"] > limit}
+    return limit, [r for r in runs if (r["arch"], r["run"]) not in far]
+
+
 def matmul_flops(arch: list[int], rows: int) -> float:
     """Forward x W and backward xᵀ g for every layer, g Wᵀ for all but the first."""
     pairs = list(zip(arch[:-1], arch[1:]))
@@ -294,7 +343,7 @@ def summarize(runs: list[dict], arch: list[int], names: list[str]) -> dict:
                  if r["arch"] == key and r["contender"] == n} for n in names}
     load = median([r["other_load"] for r in runs if r["arch"] == key and r["other_load"] is not None])
     row = {"arch": key, **{f"{n}_s": median(t.values()) for n, t in times.items()},
-           "median_other_load": load}
+           "median_other_load": load, "rounds": len(times[names[0]])}
     if "matmul" in times:
         row["matmul_gflops"] = matmul_flops(arch, 60_000) / row["matmul_s"] / 1e9
     mfs = times.get("mlp_from_scratch", {})
@@ -346,25 +395,31 @@ def main(argv=None) -> None:
         workers[name].stdin.flush()
         return json.loads(workers[name].stdout.readline())
 
+    tool = core_round_trip_tool(out)
     load_start = os.getloadavg()
     runs = []
     for rep in range(args.repeats):
         for arch in archs:
             order = names[rep % len(names):] + names[:rep % len(names)]  # rotate who goes first
             for name in order:
+                trip0 = core_round_trip_ns(tool)
                 busy0, t0 = machine_busy_seconds(), time.perf_counter()
                 reply = ask(name, {"arch": arch})
                 wall = time.perf_counter() - t0
                 busy1 = machine_busy_seconds()
+                trips = [trip0, core_round_trip_ns(tool)]
+                trip = None if None in trips else max(trips)
                 other = (None if busy0 is None else
                          max(0.0, (busy1 - busy0 - reply["cpu"]) / wall))
                 runs.append({"arch": "-".join(map(str, arch)), "contender": name, "run": rep + 1,
                              "seconds_per_epoch": reply["seconds"] * scale,
                              "cpu_seconds_per_epoch": reply["cpu"] * scale,
-                             "other_load": other, "loss": reply["loss"]})
+                             "other_load": other, "core_round_trip_ns": trip,
+                             "loss": reply["loss"]})
                 print(f"  run {rep + 1} {runs[-1]['arch']:>16} {name:>16}: "
                       f"{runs[-1]['seconds_per_epoch']:7.2f} s/epoch  other load "
-                      f"{'?' if other is None else f'{other:.2f}'}", flush=True)
+                      f"{'?' if other is None else f'{other:.2f}'}  core round trip "
+                      f"{'?' if trip is None else f'{trip:.0f} ns'}", flush=True)
     info = {"threads": args.threads, "rows": args.rows, "repeats": args.repeats,
             "quick": args.quick, "cpu": cpu_model(), "cores": os.cpu_count(),
             "python": platform.python_version(), "load_average_start": load_start,
@@ -377,21 +432,30 @@ def main(argv=None) -> None:
 
     import csv
     summary = [summarize(runs, arch, names) for arch in archs]
+    limit, near = near_rounds(runs)
+    near_summary = ([summarize(near, arch, names) for arch in archs]
+                    if near and len(near) < len(runs) else [])
 
-    header = ["arch"] + [f"{n}_s" for n in names] + [k for k in summary[0] if "/" in k or k.endswith("gflops")] + ["median_other_load"]
-    print(f"\nseconds per epoch (median of {args.repeats}; ratios: median of the per-round "
+    header = (["arch"] + [f"{n}_s" for n in names]
+              + [k for k in summary[0] if "/" in k or k.endswith("gflops")]
+              + ["median_other_load", "rounds"])
+    print(f"\nseconds per epoch (median over rounds; ratios: median of the per-round "
           f"ratios), {args.threads} threads, "
           f"{info.get('blas', '?')}; load average {load_start[0]:.2f} -> {info['load_average_end'][0]:.2f}")
-    print("  ".join(f"{h:>16}" for h in header))
-    for row in summary:
-        print("  ".join(f"{row.get(h, float('nan')):>16.3f}" if h != "arch" else f"{row[h]:>16}"
-                        for h in header))
+    print_table(summary, header)
+    if near_summary:
+        print(f"\nthe same, from only the rounds whose CPUs were placed closest (core round "
+              f"trip at most {limit:.0f} ns "
+              f"before and after every run)")
+        print_table(near_summary, header)
 
     with open(out / f"benchmark{suffix}.csv", "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=header)
+        w = csv.DictWriter(f, fieldnames=["rounds_used"] + header)
         w.writeheader()
-        w.writerows({h: (f"{r[h]:.4f}" if isinstance(r.get(h), float) else r.get(h)) for h in header}
-                    for r in summary)
+        for used, rows in (("all", summary), ("closest placement", near_summary)):
+            w.writerows({"rounds_used": used,
+                         **{h: (f"{r[h]:.4f}" if isinstance(r.get(h), float) else r.get(h))
+                            for h in header}} for r in rows)
     with open(out / f"benchmark{suffix}_runs.csv", "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(runs[0]))
         w.writeheader()
@@ -400,6 +464,13 @@ def main(argv=None) -> None:
     plot(summary, names, args, info, out / f"benchmark{suffix}.png")
     print(f"\nwrote {out.name}/benchmark{suffix}.csv, benchmark{suffix}_runs.csv, "
           f"benchmark{suffix}.json, benchmark{suffix}.png")
+
+
+def print_table(summary: list[dict], header: list[str]) -> None:
+    print("  ".join(f"{h:>16}" for h in header))
+    for row in summary:
+        print("  ".join(f"{row[h]:>16}" if h in ("arch", "rounds") else
+                        f"{row.get(h, float('nan')):>16.3f}" for h in header))
 
 
 def plot(summary, names, args, info, path):

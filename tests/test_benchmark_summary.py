@@ -5,6 +5,7 @@ runs it recorded into the figures it reports.
 """
 
 import importlib.util
+import math
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,11 @@ spec.loader.exec_module(benchmark)
 ARCH = [784, 256, 128, 10]
 
 
-def runs_from(seconds: dict[str, list[float]]) -> list[dict]:
+def runs_from(seconds: dict[str, list[float]], trips: dict[str, list[float]] | None = None,
+              ) -> list[dict]:
     return [{"arch": "784-256-128-10", "contender": name, "run": r + 1,
-             "seconds_per_epoch": t, "other_load": 0.0}
+             "seconds_per_epoch": t, "other_load": 0.0,
+             "core_round_trip_ns": trips[name][r] if trips else None}
             for name, times in seconds.items() for r, t in enumerate(times)]
 
 
@@ -46,3 +49,23 @@ def test_paired_ratio_differs_from_the_ratio_of_medians_when_rounds_drift():
     assert row["best mfs/matmul"] == pytest.approx(1.0 / 0.5)
     assert row["matmul_gflops"] == pytest.approx(benchmark.matmul_flops(ARCH, 60_000) / 0.8 / 1e9)
     assert "mfs/torch" not in row  # torch was not run
+
+
+def test_near_rounds_keep_the_rounds_run_entirely_on_the_closest_placement():
+    # Round 2 ran mfs on a split placement (320 ns), round 3 sklearn: both rounds go, even
+    # though the other contender of the round was on the close placement.
+    runs = runs_from({"mlp_from_scratch": [1.0, 2.0, 1.0, 1.1],
+                      "sklearn": [2.0, 2.0, 3.0, 2.0]},
+                     trips={"mlp_from_scratch": [60.0, 320.0, 70.0, 110.0],
+                            "sklearn": [65.0, 60.0, 300.0, 58.0]})
+    limit, near = benchmark.near_rounds(runs)
+    assert limit == pytest.approx(116.0)  # twice the fastest, 58 ns
+    assert sorted({r["run"] for r in near}) == [1, 4]
+    row = benchmark.summarize(near, ARCH, ["mlp_from_scratch", "sklearn"])
+    assert row["rounds"] == 2
+    assert row["mfs/sklearn"] == pytest.approx(0.525)  # rounds 1 and 4: 0.5 and 0.55
+
+
+def test_near_rounds_without_round_trips_keep_nothing():
+    limit, near = benchmark.near_rounds(runs_from({"mlp_from_scratch": [1.0, 2.0]}))
+    assert near == [] and math.isnan(limit)
