@@ -22,7 +22,7 @@ runs whose ``other_load`` is well above 0. Before and after every run it also ti
 line's round trip between the first two CPUs (``core_round_trip.c``, compiled with the
 system's C compiler on first use): a virtual machine's host moves its virtual CPUs between
 cores that share a cache and cores that don't, which no load figure shows, and then reports
-the figures a second time from only the rounds that ran entirely on the faster placement.
+the figures a second time from only the rounds that ran entirely on the closest placement.
 
 Writes ``benchmarks/results/benchmark[_quick].{csv,png,json}`` and ``..._runs.csv``.
 """
@@ -33,6 +33,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import statistics
 import subprocess
 import sys
@@ -271,7 +272,7 @@ def core_round_trip_tool(out: Path) -> Path | None:
     if not exe.exists() or exe.stat().st_mtime < source.stat().st_mtime:
         cc = os.environ.get("CC", "cc")
         try:
-            subprocess.run([cc, "-O2", "-pthread", "-o", str(exe), str(source)], check=True,
+            subprocess.run([*shlex.split(cc), "-O2", "-pthread", "-o", str(exe), str(source)], check=True,
                            capture_output=True, timeout=60)
         except (OSError, subprocess.SubprocessError) as err:
             print(f"  no core round trips: could not compile {source.name} with {cc} ({err})")
@@ -445,8 +446,7 @@ def main(argv=None) -> None:
     print_table(summary, header)
     if near_summary:
         print(f"\nthe same, from only the rounds whose CPUs were placed closest (core round "
-              f"trip at most {limit:.0f} ns "
-              f"before and after every run)")
+              f"trip at most {limit:.0f} ns before and after every run)")
         print_table(near_summary, header)
 
     with open(out / f"benchmark{suffix}.csv", "w", newline="") as f:

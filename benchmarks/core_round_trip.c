@@ -6,7 +6,7 @@
 
    Why the benchmark needs it: on a virtual machine, the host decides which physical cores
    run our two virtual CPUs. When they share a level-3 cache a round trip takes ~60 ns;
-   when they sit in different core complexes it takes ~300 ns, and everything that hands
+   when they sit in different core complexes it takes 300-800 ns, and everything that hands
    data from one thread to the other (a 2-thread matrix product, then a 1-thread step
    reading what both threads wrote) slows down, for seconds to minutes at a time. The
    benchmark records this before and after every run, so runs on the two kinds of
