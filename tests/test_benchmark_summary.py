@@ -69,3 +69,13 @@ def test_near_rounds_keep_the_rounds_run_entirely_on_the_closest_placement():
 def test_near_rounds_without_round_trips_keep_nothing():
     limit, near = benchmark.near_rounds(runs_from({"mlp_from_scratch": [1.0, 2.0]}))
     assert near == [] and math.isnan(limit)
+
+
+def test_near_rounds_take_the_limit_given_with_closest():
+    # `--closest 100` times only while the round trip is at most 100 ns: a run that ended at
+    # 110 ns (but within twice the fastest, 116 ns) is off that placement.
+    runs = runs_from({"mlp_from_scratch": [1.0, 1.1], "sklearn": [2.0, 2.0]},
+                     trips={"mlp_from_scratch": [60.0, 110.0], "sklearn": [58.0, 70.0]})
+    assert sorted({r["run"] for r in benchmark.near_rounds(runs)[1]}) == [1, 2]
+    limit, near = benchmark.near_rounds(runs, 100.0)
+    assert limit == 100.0 and sorted({r["run"] for r in near}) == [1]
