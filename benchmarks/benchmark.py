@@ -435,11 +435,11 @@ def main(argv=None) -> None:
 
     load_start = os.getloadavg()
     runs, repeated = [], 0
+    tries = 3 if args.closest else 1  # --closest runs again, at most twice, a run off the placement
     for rep in range(args.repeats):
         for arch in archs:
             order = names[rep % len(names):] + names[:rep % len(names)]  # rotate who goes first
             for name in order:
-                tries = 3 if args.closest else 1
                 for attempt in range(1, tries + 1):
                     run = timed_run(name, arch, rep)
                     trip, other = run["core_round_trip_ns"], run["other_load"]
