@@ -5,6 +5,7 @@ ask for float64 (gradient checks). Randomness always comes from a ``numpy.random
 you pass in.
 """
 
+from . import checks
 from .activations import (identity, identity_derivative, leaky_relu, leaky_relu_derivative,
                           relu, relu_derivative, sigmoid, sigmoid_derivative, softmax,
                           softmax_jacobian, tanh, tanh_derivative)
