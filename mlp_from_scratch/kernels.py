@@ -1,12 +1,23 @@
-"""Compiled inner loops for the steps that run on every training batch.
+"""The steps that run on every training batch, each written twice: in NumPy and as a loop.
 
 NumPy evaluates an expression such as ``b1 * m + (1 - b1) * g`` one operation at a time,
 each a full pass over memory with a new temporary array. For the few steps that run on
 every batch, that costs more than the arithmetic: Adam's update written with NumPy is a
 dozen passes over all the parameters (a quarter to a third of an MNIST epoch), and the loss
-a dozen calls on a small array. Numba compiles each loop below into machine code that
-reads and writes every element once, 2-6 times faster, and the loops say exactly what the
-formulas say.
+a dozen calls on a small array. So each step below comes twice:
+
+* ``*_numpy``: the NumPy expressions, the readable statement of what the step computes;
+* ``*_loop``: the same arithmetic as a loop over the elements, which Numba compiles into
+  machine code that reads and writes every element once (2-6 times faster per step, 1.3-2
+  times faster per epoch on the kernel-heavy path).
+
+The package uses the compiled loops when Numba can be imported (``pip install
+mlp_from_scratch[fast]``) and the NumPy versions otherwise, e.g. in JupyterLite or on a
+Python that Numba does not support yet. Set ``MLP_FROM_SCRATCH_NO_NUMBA=1`` to force the
+NumPy versions; ``BACKEND`` says which ones are in use. Both give the same results to
+float32 rounding (``tests/test_fast_paths.py`` compares them).
+
+Numba's settings:
 
 * ``error_model="numpy"``: x/0 gives inf as in NumPy, instead of a check on every element
   that would keep the compiler from vectorizing the loop.
@@ -16,23 +27,35 @@ formulas say.
   (OpenBLAS) and made whole epochs slower in our measurements.
 
 Arithmetic stays in the arrays' dtype (float32 stays float32; only the loss sums in
-float64), and each loop computes the NumPy expression or formula in its docstring
-(``tests/test_fast_paths.py`` compares them).
+float64).
 """
 
 from __future__ import annotations
 
-import numba
+import os
+
 import numpy as np
 
-jit = numba.njit(error_model="numpy", cache=True)
+#: Set this environment variable to 1 to use the NumPy versions even when Numba is installed.
+NO_NUMBA_ENV = "MLP_FROM_SCRATCH_NO_NUMBA"
 
 
-@jit
-def adam_update(p, g, m, v, b1, one_minus_b1, b2, one_minus_b2, step_size, eps):
+# --------------------------------------------------------------------------- Adam's update
+
+def adam_update_numpy(p, g, m, v, b1, one_minus_b1, b2, one_minus_b2, step_size, eps):
     """One Adam step on flat arrays ``(n,)``, updating ``p`` (θ), ``m`` and ``v`` in place:
     ``m = b1 m + (1 − b1) g``, ``v = b2 v + (1 − b2) g²``,
-    ``p −= step_size · m / (√v + eps)`` (see ``Adam`` for the folded bias corrections)."""
+    ``p −= step_size · m / (√v + eps)`` (see ``Adam`` for the folded bias corrections).
+    The scalars have the arrays' dtype, so float32 stays float32."""
+    m *= b1
+    m += one_minus_b1 * g
+    v *= b2
+    v += one_minus_b2 * (g * g)
+    p -= step_size * (m / (np.sqrt(v) + eps))
+
+
+def adam_update_loop(p, g, m, v, b1, one_minus_b1, b2, one_minus_b2, step_size, eps):
+    """``adam_update_numpy`` as one pass over the elements."""
     for i in range(p.size):
         m_i = b1 * m[i] + one_minus_b1 * g[i]
         v_i = b2 * v[i] + one_minus_b2 * (g[i] * g[i])
@@ -40,10 +63,16 @@ def adam_update(p, g, m, v, b1, one_minus_b1, b2, one_minus_b2, step_size, eps):
         m[i], v[i] = m_i, v_i
 
 
-@jit
-def relu(z):
-    """``np.maximum(z, 0)`` for ``z`` of shape ``(batch, features)``. NaN stays NaN, so a
+# --------------------------------------------------------------------------- ReLU
+
+def relu_numpy(z):
+    """``max(z, 0)`` for ``z`` of shape ``(batch, features)``. NaN stays NaN, so a
     diverging run still shows up in its loss."""
+    return np.maximum(z, 0)
+
+
+def relu_loop(z):
+    """``relu_numpy`` as one pass over the elements."""
     out = np.empty_like(z)
     for i in range(z.shape[0]):
         for j in range(z.shape[1]):
@@ -51,10 +80,14 @@ def relu(z):
     return out
 
 
-@jit
-def relu_backward(grad_out, z):
-    """``grad_out * (z > 0)`` for arrays of shape ``(batch, features)``: the gradient
-    passes where the unit was active and is 0 elsewhere."""
+def relu_backward_numpy(grad_out, z):
+    """The gradient through ReLU for arrays of shape ``(batch, features)``: ``grad_out``
+    where the unit was active (``z > 0``), 0 elsewhere."""
+    return np.where(z > 0, grad_out, 0)
+
+
+def relu_backward_loop(grad_out, z):
+    """``relu_backward_numpy`` as one pass over the elements."""
     out = np.empty_like(grad_out)
     for i in range(z.shape[0]):
         for j in range(z.shape[1]):
@@ -62,20 +95,33 @@ def relu_backward(grad_out, z):
     return out
 
 
-@jit
-def softmax_cross_entropy(z, labels):
+# --------------------------------------------------------------------------- the loss
+
+def softmax_cross_entropy_numpy(z, labels):
     """Softmax cross-entropy from logits ``z`` ``(batch, classes)`` and integer ``labels``
     ``(batch,)`` in 0..classes−1 (the caller checks the range): returns the mean loss
-    −mean_n log softmax(z_n)[labels_n] and its gradient (softmax(z) − onehot) / batch.
+    −mean_n log softmax(z_n)[labels_n] and its gradient (softmax(z) − onehot) / batch,
+    of ``z``'s dtype. Sums are kept in float64."""
+    batch = z.shape[0]
+    rows = np.arange(batch)
+    shifted = z - z.max(axis=1, keepdims=True)  # subtracting the row maximum: exp cannot overflow
+    grad = np.exp(shifted)
+    norm = grad.sum(axis=1, keepdims=True, dtype=np.float64)
+    total = (np.log(norm[:, 0]) - shifted[rows, labels]).sum()  # Σ −log softmax(z_n)[label]
+    grad /= norm  # softmax(z), in z's dtype
+    grad[rows, labels] -= 1
+    grad /= batch
+    return total / batch, grad
 
-    One pass per row, where NumPy needs a dozen calls on a small array, each costing more
-    in overhead than in arithmetic. Sums are kept in float64.
-    """
+
+def softmax_cross_entropy_loop(z, labels):
+    """``softmax_cross_entropy_numpy`` as one pass per row, where NumPy needs a dozen calls
+    on a small array, each costing more in overhead than in arithmetic."""
     batch, classes = z.shape
     grad = np.empty_like(z)
     total = 0.0
     for i in range(batch):
-        top = z[i].max()  # subtracting the row maximum keeps exp from overflowing
+        top = z[i].max()
         norm = 0.0
         for j in range(classes):
             grad[i, j] = np.exp(z[i, j] - top)
@@ -86,3 +132,34 @@ def softmax_cross_entropy(z, labels):
         grad[i, labels[i]] -= 1
     grad /= batch
     return total / batch, grad
+
+
+# --------------------------------------------------------------------------- the choice
+
+def numba_jit():
+    """Numba's compiler with the settings above, or None when Numba is not installed or
+    ``$MLP_FROM_SCRATCH_NO_NUMBA`` is set to anything but 0."""
+    if os.environ.get(NO_NUMBA_ENV, "0").strip() not in ("", "0"):
+        return None
+    try:
+        import numba
+    except ImportError:
+        return None
+    return numba.njit(error_model="numpy", cache=True)
+
+
+_jit = numba_jit()
+
+#: "numba" when the compiled loops are in use, "numpy" otherwise.
+BACKEND = "numpy" if _jit is None else "numba"
+
+if _jit is None:
+    adam_update = adam_update_numpy
+    relu = relu_numpy
+    relu_backward = relu_backward_numpy
+    softmax_cross_entropy = softmax_cross_entropy_numpy
+else:
+    adam_update = _jit(adam_update_loop)
+    relu = _jit(relu_loop)
+    relu_backward = _jit(relu_backward_loop)
+    softmax_cross_entropy = _jit(softmax_cross_entropy_loop)

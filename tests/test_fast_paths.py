@@ -6,6 +6,8 @@ of kernels.py, skipping the first layer's input gradient, the in-place bias, a r
 buffer in ``fit``) changes no result.
 """
 
+import os
+
 import numpy as np
 import pytest
 
@@ -183,3 +185,106 @@ def test_fit_batches_are_the_rows_minibatches_gives(rng):
     for got, want in zip(seen, expected):
         np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(X, np.arange(150, dtype=np.float32).reshape(50, 3))  # untouched
+
+
+# ------------------------------------------------------------------ NumPy and loop versions
+# kernels.py states each step twice: in NumPy (used without Numba) and as a loop (compiled
+# by Numba when it is installed). The loops are compared here compiled when Numba imports
+# (even when MLP_FROM_SCRATCH_NO_NUMBA is set) and as plain Python loops otherwise.
+
+from mlp_from_scratch import kernels  # noqa: E402
+
+try:
+    import numba
+    _compile = numba.njit(error_model="numpy")
+except ImportError:
+    _compile = lambda f: f  # noqa: E731  (plain Python: slow, but the inputs are small)
+
+TOLERANCE = {np.float32: dict(rtol=2e-6, atol=1e-7), np.float64: dict(rtol=1e-13, atol=1e-15)}
+
+
+def test_the_backend_follows_the_environment_variable():
+    forced = os.environ.get(kernels.NO_NUMBA_ENV, "0").strip() not in ("", "0")
+    try:
+        import numba  # noqa: F401
+        available = True
+    except ImportError:
+        available = False
+    assert kernels.BACKEND == ("numba" if available and not forced else "numpy")
+    uses_numpy = kernels.relu is kernels.relu_numpy
+    assert uses_numpy == (kernels.BACKEND == "numpy")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_numpy_and_loop_agree(dtype, rng):
+    n = 2000
+    p0 = rng.standard_normal(n).astype(dtype)
+    state = [p0.copy(), np.zeros(n, dtype), np.zeros(n, dtype)]
+    other = [a.copy() for a in state]
+    loop = _compile(kernels.adam_update_loop)
+    for t in range(1, 6):
+        g = rng.standard_normal(n).astype(dtype)
+        c2 = np.sqrt(1 - 0.999**t)
+        scalars = [dtype(s) for s in (0.9, 0.1, 0.999, 0.001, 1e-2 * c2 / (1 - 0.9**t), 1e-8 * c2)]
+        kernels.adam_update_numpy(state[0], g, state[1], state[2], *scalars)
+        loop(other[0], g, other[1], other[2], *scalars)
+    for a, b in zip(state, other):
+        assert a.dtype == b.dtype == dtype
+        np.testing.assert_allclose(a, b, **TOLERANCE[dtype])
+    assert not np.allclose(state[0], p0)  # the step moved the parameters
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_numpy_and_loop_agree(dtype, rng):
+    z = rng.standard_normal((16, 9)).astype(dtype)
+    z[0, :5] = [0.0, -0.0, np.nan, -np.inf, np.inf]
+    g = rng.standard_normal((16, 9)).astype(dtype)
+    g[1, :2] = [np.nan, np.inf]  # where the unit is off, even a NaN gradient becomes 0
+    z[1, :2] = [-1.0, -2.0]
+    for numpy_version, loop, args in ((kernels.relu_numpy, kernels.relu_loop, (z,)),
+                                      (kernels.relu_backward_numpy, kernels.relu_backward_loop, (g, z))):
+        a, b = numpy_version(*args), _compile(loop)(*args)
+        assert a.dtype == b.dtype == dtype
+        np.testing.assert_array_equal(a, b)
+    assert (kernels.relu_backward_numpy(g, z)[1, :2] == 0).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_cross_entropy_numpy_and_loop_agree(dtype, rng):
+    z = (rng.standard_normal((64, 10)) * 5).astype(dtype)
+    z[0] += 1000  # large logits must not overflow
+    labels = rng.integers(0, 10, 64)
+    (loss_a, grad_a), (loss_b, grad_b) = (kernels.softmax_cross_entropy_numpy(z, labels),
+                                          _compile(kernels.softmax_cross_entropy_loop)(z, labels))
+    assert grad_a.dtype == grad_b.dtype == dtype
+    np.testing.assert_allclose(loss_a, loss_b, rtol=1e-6 if dtype == np.float32 else 1e-13)
+    np.testing.assert_allclose(grad_a, grad_b, **TOLERANCE[dtype])
+    np.testing.assert_allclose(grad_a.sum(axis=1), 0, atol=1e-6)  # softmax rows sum to 1
+    z[5, 3] = np.nan
+    assert np.isnan(kernels.softmax_cross_entropy_numpy(z, labels)[0])
+
+
+def test_training_gives_the_same_model_on_both_paths(rng, monkeypatch):
+    # A few epochs of fit with the NumPy versions, then with the loops: the same model to
+    # float32 rounding (the rounding differences must not grow over the steps).
+    X = rng.standard_normal((300, 20)).astype(np.float32)
+    y = rng.integers(0, 5, 300)
+    results = []
+    for version in ("numpy", "loop"):
+        for name in ("adam_update", "relu", "relu_backward", "softmax_cross_entropy"):
+            f = getattr(kernels, f"{name}_{version}")
+            monkeypatch.setattr(kernels, name, f if version == "numpy" else _compile(f))
+        # layers, losses and optimizers took their references at import: patch those too
+        import mlp_from_scratch.layers as layers
+        import mlp_from_scratch.optimizers as optimizers
+        monkeypatch.setattr(optimizers, "adam_update", kernels.adam_update)
+        monkeypatch.setattr(layers.ReLU, "function", staticmethod(kernels.relu))
+        r = np.random.default_rng(4)
+        model = mfs.Sequential(mfs.Dense(20, 32, rng=r), mfs.ReLU(), mfs.Dense(32, 5, rng=r))
+        history = mfs.fit(model, X, y, loss=mfs.SoftmaxCrossEntropy(), optimizer=mfs.Adam(1e-2),
+                          num_epochs=3, batch_size=32, rng=np.random.default_rng(6))
+        results.append((model.param_vector.copy(), history["loss"].to_numpy()))
+    (p_numpy, loss_numpy), (p_loop, loss_loop) = results
+    np.testing.assert_allclose(p_numpy, p_loop, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(loss_numpy, loss_loop, rtol=1e-5)
+    assert loss_numpy[-1] < loss_numpy[0]
