@@ -1,10 +1,12 @@
-"""Checks on the repository itself: dependency lists, commands, notebooks' shape."""
+"""Checks on the repository itself: dependency lists, commands, notebooks' shape and their
+nbgrader cells (the graded-task contract in INSTRUCTORS.md)."""
 
 import json
 import re
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 if sys.version_info >= (3, 11):
@@ -16,21 +18,26 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 sys.path.insert(0, str(ROOT / "tools"))
 
+import nbgrader_cells  # noqa: E402
+import run_notebooks  # noqa: E402
+
 
 def requirement_names(specs):
     """{name: "name>=version"} with spaces and environment markers dropped."""
-    specs = [s.split(";")[0].replace(" ", "") for s in specs]
+    specs = [s.split(";")[0].split("#")[0].replace(" ", "") for s in specs]
     return {re.split(r"[<>=!~\[]", s, maxsplit=1)[0].lower(): s for s in specs}
 
 
 def test_environment_yml_and_pyproject_list_the_same_packages():
+    # Every extra (fast, notebooks, instructor, dev, ...) counts; an extra that only pulls
+    # in others ("mlp_from_scratch[notebooks,fast]") adds nothing of its own.
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     pip_specs = list(project["dependencies"])
     for extra in project["optional-dependencies"].values():
         pip_specs += [s for s in extra if not s.startswith("mlp_from_scratch")]
     text = (ROOT / "environment.yml").read_text()
     section = text.split("dependencies:", 1)[1]
-    conda_specs = [m.group(1) for m in re.finditer(r"^  - ([A-Za-z][^\s:]*)$", section, re.M)]
+    conda_specs = [m.group(1) for m in re.finditer(r"^  - ([A-Za-z][^\s:#]*)", section, re.M)]
     conda = requirement_names(conda_specs)
     conda.pop("python"), conda.pop("pip")
     assert conda == requirement_names(pip_specs)
@@ -41,6 +48,11 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and "make lab" in readme
     assert re.search(r"^make test$", ci, re.M)
+
+
+def test_notebooks_are_numbered_01_to_09_without_gaps():
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS]
+    assert numbers == list(range(1, 10)), [p.name for p in NOTEBOOKS]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -58,23 +70,136 @@ def test_notebook_is_committed_from_a_clean_run_and_ends_with_summary_and_exerci
                 for line in "".join(c["source"]).splitlines() if line.startswith("## ")]
     assert "## Summary" in headings and "## Exercises" in headings
     assert headings.index("## Summary") < headings.index("## Exercises")
-    assert "### BEGIN SOLUTION" in text, "exercises need solution blocks for the student version"
 
 
-def test_student_version_removes_solutions():
-    from make_student_version import strip_solutions
+# --- nbgrader cells ---------------------------------------------------------------------------
 
-    cell = "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\nprint(1)"
-    assert strip_solutions(cell) == ("def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError("
-                                     '"Exercise: write your solution here")\nprint(1)')
-    with pytest.raises(ValueError, match="without"):
-        strip_solutions("### BEGIN SOLUTION\nx = 1")
+def _nbgrader(cell):
+    return cell.get("metadata", {}).get("nbgrader")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_student_version_of_notebook_has_no_solution_left(path):
-    from make_student_version import student_version
+def test_notebook_has_graded_tasks(path):
+    assert nbgrader_cells.tasks(json.loads(path.read_text())), \
+        f"{path.name} has no solution cell (nbgrader metadata with solution: true)"
 
-    nb = student_version(path)
-    sources = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert "### BEGIN SOLUTION" not in sources and "NotImplementedError" in sources
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_grade_ids_are_unique(path):
+    ids = [_nbgrader(c)["grade_id"] for c in json.loads(path.read_text())["cells"]
+           if _nbgrader(c) and "grade_id" in _nbgrader(c)]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_solution_cell_is_followed_by_a_test_cell_with_points(path):
+    cells = json.loads(path.read_text())["cells"]
+    for i, cell in enumerate(cells):
+        meta = _nbgrader(cell) or {}
+        if not meta.get("solution"):
+            continue
+        nxt = next((c for c in cells[i + 1:] if c["cell_type"] == "code"), None)
+        nxt_meta = (_nbgrader(nxt) or {}) if nxt else {}
+        assert nxt_meta.get("grade") and not nxt_meta.get("solution") \
+            and nxt_meta.get("points", 0) > 0 \
+            and nxt_meta.get("grade_id", "").startswith(meta["grade_id"] + "_check"), \
+            f"cell {i} ({meta['grade_id']}) is not followed by a test cell with points"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_solution_markers_outside_solution_cells(path):
+    for i, cell in enumerate(json.loads(path.read_text())["cells"]):
+        source = "".join(cell["source"])
+        if "### BEGIN SOLUTION" in source or "### END SOLUTION" in source:
+            assert cell["cell_type"] == "code" and (_nbgrader(cell) or {}).get("solution"), \
+                f"cell {i} holds a solution block but is no solution cell"
+            assert source.count("### BEGIN SOLUTION") == source.count("### END SOLUTION"), i
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_hidden_test_markers_are_balanced_and_only_in_test_cells(path):
+    for i, cell in enumerate(json.loads(path.read_text())["cells"]):
+        lines = [line.strip() for line in "".join(cell["source"]).splitlines()]
+        marks = [line for line in lines if line in ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")]
+        if not marks and not any("HIDDEN TESTS" in line for line in lines):
+            continue
+        assert (_nbgrader(cell) or {}).get("grade"), f"cell {i}: hidden tests outside a test cell"
+        assert marks == ["### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"] * (len(marks) // 2) \
+            and len(marks) == len([line for line in lines if "HIDDEN TESTS" in line]), \
+            f"cell {i}: BEGIN/END HIDDEN TESTS do not pair up: {marks}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_nbgrader_metadata_is_normalised(path):
+    nb = nbformat.read(path, as_version=4)
+    problems = nbgrader_cells.problems(nb, path.name)
+    assert not problems and nbgrader_cells.is_normalised(nb, path.name), (
+        f"{path.name}: nbgrader metadata not normalised (every other code cell locked); "
+        "run tools/run_notebooks.py\n  " + "\n  ".join(problems))
+
+
+# --- the normaliser itself, on a notebook made here -----------------------------------------
+
+def _notebook(tmp_path, solution_meta=True, check_meta=True, name="04_tiny.ipynb"):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Tiny"),
+                nbformat.v4.new_code_cell("import numpy as np"),
+                nbformat.v4.new_code_cell(""),
+                nbformat.v4.new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n"
+                                          "    ### END SOLUTION"),
+                nbformat.v4.new_code_cell("assert f(1) == 2, 'f(1) is wrong'"),
+                nbformat.v4.new_markdown_cell("Then:"),
+                nbformat.v4.new_code_cell("print(np.pi)")]
+    if solution_meta:
+        nb.cells[3].metadata["nbgrader"] = nbgrader_cells.solution_metadata("nb04_f")
+    if check_meta:
+        nb.cells[4].metadata["nbgrader"] = nbgrader_cells.check_metadata("nb04_f_check", 3)
+    path = tmp_path / name
+    nbformat.write(nb, path)
+    return path
+
+
+def test_normaliser_locks_every_other_code_cell_in_order_and_is_idempotent(tmp_path):
+    path = _notebook(tmp_path)
+    nb = nbformat.read(path, as_version=4)
+    assert nbgrader_cells.normalise(nb, path.name) is True
+    metas = [c.metadata.get("nbgrader") for c in nb.cells]
+    assert metas[0] is None and metas[5] is None          # markdown left alone
+    assert metas[2] is None                               # an empty code cell too
+    assert metas[1] == {"grade": False, "grade_id": "nb04_locked_1", "locked": True,
+                        "schema_version": 3, "solution": False, "task": False}
+    assert metas[6]["grade_id"] == "nb04_locked_2"
+    assert metas[3] == nbgrader_cells.solution_metadata("nb04_f")
+    assert metas[4]["points"] == 3
+    assert nbgrader_cells.normalise(nb, path.name) is False
+    assert nbgrader_cells.is_normalised(nb, path.name)
+    assert [(t.grade_id, t.test_indices, t.points) for t in nbgrader_cells.tasks(nb)] == \
+        [("nb04_f", [4], 3.0)]
+
+
+def test_normaliser_names_the_notebook_and_cell_of_a_solution_without_metadata(tmp_path):
+    nb = nbformat.read(_notebook(tmp_path, solution_meta=False), as_version=4)
+    with pytest.raises(ValueError, match=r"04_tiny.ipynb, cell 3: holds '### BEGIN SOLUTION' "
+                                         r"but is not a solution cell"):
+        nbgrader_cells.normalise(nb, "04_tiny.ipynb")
+
+
+def test_normaliser_needs_a_test_cell_with_points_after_each_solution(tmp_path):
+    nb = nbformat.read(_notebook(tmp_path, check_meta=False), as_version=4)
+    with pytest.raises(ValueError, match=r"cell 3: solution cell 'nb04_f' is not followed by "
+                                         r"a test cell 'nb04_f_check' with points"):
+        nbgrader_cells.normalise(nb, "04_tiny.ipynb")
+    nb.cells[4].metadata["nbgrader"] = nbgrader_cells.check_metadata("nb04_f_check", 0)
+    with pytest.raises(ValueError, match=r"cell 4: test cell 'nb04_f_check' needs points > 0"):
+        nbgrader_cells.normalise(nb, "04_tiny.ipynb")
+
+
+def test_check_mode_sends_a_stale_notebook_to_run_notebooks(tmp_path, capsys):
+    path = _notebook(tmp_path)
+    assert run_notebooks.main(["--check", str(path)]) == 1
+    assert "run tools/run_notebooks.py" in capsys.readouterr().out
+    assert run_notebooks.main(["--metadata-only", str(path)]) == 0
+    assert run_notebooks.main(["--check", str(path)]) == 0
+    before = path.read_text()
+    assert run_notebooks.main(["--metadata-only", str(path)]) == 0
+    assert path.read_text() == before
