@@ -40,10 +40,33 @@ class DataFileError(ValueError):
 
 
 def default_data_dir() -> Path:
-    """``$MLP_FROM_SCRATCH_DATA`` if set, else the repository's ``data/mnist``, found
-    from this file's location so it works whatever the current directory."""
+    """The folder MNIST is read from when no ``data_dir`` is given, whatever the current
+    directory: ``$MLP_FROM_SCRATCH_DATA`` if set; else the first of these that holds the
+    files' ``SHA256SUMS``:
+
+    1. the repository's ``data/mnist`` (a clone, or an editable install);
+    2. ``<prefix>/share/mlp_from_scratch/mnist``, where ``pip install .`` or a wheel puts
+       a copy (``[tool.setuptools.data-files]`` in ``pyproject.toml``), ``<prefix>`` being
+       the environment's (``sys.prefix``) or, after ``pip install --user``, the user's.
+
+    Raises ``DataFileError`` naming every place searched when none holds the data.
+    """
     env = os.environ.get(DATA_ENV)
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "data" / "mnist"
+    if env:
+        return Path(env)
+    import site
+    import sys
+
+    share = Path("share") / "mlp_from_scratch" / "mnist"
+    places = [Path(__file__).resolve().parent.parent / "data" / "mnist",
+              Path(sys.prefix) / share, Path(site.getuserbase()) / share]
+    for place in places:
+        if (place / "SHA256SUMS").is_file():
+            return place
+    searched = "\n  ".join(map(str, places))
+    raise DataFileError(f"MNIST not found; searched:\n  {searched}\nInstall the package from the "
+                        f"repository (pip install .), pass data_dir=..., or set ${DATA_ENV} to "
+                        "the folder holding the files of data/mnist/")
 
 
 def _expected_sha256(path: Path) -> str:
