@@ -1,29 +1,65 @@
 # The two commands of the README:
-#   make lab    set up .venv and open the notebooks in JupyterLab
-#   make test   set up .venv and run every test: unit tests and nbval over the notebooks
+#   make lab    set up .venv for a student (the package, the notebooks, Numba) and open JupyterLab
+#   make test   set up .venv for a maintainer (everything) and run every test, as CI does
 # and, for maintainers:
 #   make notebooks [NB=notebooks/01_perceptron.ipynb]   re-execute notebooks, store clean outputs
 #   make bench [ARGS=--quick]                            the speed benchmark
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-READY  := $(VENV)/.ready
+#   make notebook-times                                  each notebook's execution time
+#   make lock                                            re-pin requirements/constraints.txt
+#
+# Installing uses uv (a fast installer) when it is on PATH; otherwise it installs uv from PyPI
+# into .tools/ first (a few seconds), and falls back to pip if that fails. Every install is
+# pinned by requirements/constraints.txt, the versions the stored outputs were made with.
+PYTHON      ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+TOOLS       := .tools
+CONSTRAINTS := requirements/constraints.txt
+STUDENT     := notebooks,fast
+MAINTAINER  := dev
 
-.PHONY: setup lab test notebooks bench clean
+.PHONY: setup setup-lab lab test notebooks bench notebook-times lock clean
 
-setup: $(READY)
+setup: $(VENV)/.ready-dev
+setup-lab: $(VENV)/.ready-lab
 
-# Re-install whenever pyproject.toml (the dependency list) changes.
-$(READY): pyproject.toml
+# Prints the path of a uv executable, installing one into .tools/ if there is none; prints
+# nothing if that fails (then pip is used).
+FIND_UV = command -v uv 2>/dev/null || { test -x $(TOOLS)/bin/uv || \
+	{ $(PYTHON) -m venv $(TOOLS) >/dev/null && \
+	  $(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv >/dev/null; } \
+	  || rm -rf $(TOOLS); test -x $(TOOLS)/bin/uv && echo $(TOOLS)/bin/uv; }
+
+# $(call install,EXTRAS): create .venv if needed and install the package (editable) with
+# EXTRAS, pinned by the constraints.
+define install
 	@$(PYTHON) -c 'import sys; sys.version_info >= (3, 10) or sys.exit("Python 3.10 or newer is needed; this is " + sys.version.split()[0])'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@uv=$$($(FIND_UV)); \
+	if [ -n "$$uv" ]; then \
+		echo "installing .[$(1)] into $(VENV) with $$uv"; \
+		"$$uv" venv --quiet --seed --allow-existing --python $(PYTHON) $(VENV) && \
+		"$$uv" pip install --quiet --python $(BIN)/python -c $(CONSTRAINTS) -e ".[$(1)]"; \
+	else \
+		echo "installing .[$(1)] into $(VENV) with pip (slower: uv could not be installed)"; \
+		$(PYTHON) -m venv $(VENV) && \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e ".[$(1)]"; \
+	fi
+endef
+
+# Re-install whenever the dependency lists change. The maintainer's environment holds the
+# student's, so it satisfies `make lab` too.
+$(VENV)/.ready-lab: pyproject.toml $(CONSTRAINTS)
+	$(call install,$(STUDENT))
 	@touch $@
+
+$(VENV)/.ready-dev: pyproject.toml $(CONSTRAINTS)
+	$(call install,$(MAINTAINER))
+	@touch $@ $(VENV)/.ready-lab
 
 # Jupyter refuses to run as root (common in containers) unless told it may.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: setup
+lab: $(VENV)/.ready-lab
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/
 
 # The stored notebook outputs come from runs with 2 BLAS threads. The thread count decides
@@ -32,14 +68,31 @@ lab: setup
 # reproduce the stored outputs on a machine with any number of cores.
 PIN_THREADS := OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 MKL_NUM_THREADS=2
 
-test: setup
-	$(PIN_THREADS) $(BIN)/python -m pytest
+# Every test (unit tests, nbval over the notebooks, the wheel and the lower bounds), then the
+# unit tests again on the NumPy versions of the compiled loops (as without Numba).
+test: $(VENV)/.ready-dev
+	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" $(PIN_THREADS) $(BIN)/python -m pytest
+	MLP_FROM_SCRATCH_NO_NUMBA=1 $(PIN_THREADS) $(BIN)/python -m pytest -m "not install" tests
 
-notebooks: setup
+notebooks: $(VENV)/.ready-dev
 	$(PIN_THREADS) $(BIN)/python tools/run_notebooks.py $(NB)
 
-bench: setup
+bench: $(VENV)/.ready-lab
 	$(BIN)/python benchmarks/benchmark.py $(ARGS)
 
+notebook-times: $(VENV)/.ready-dev
+	$(PIN_THREADS) $(BIN)/python benchmarks/notebook_times.py $(ARGS)
+
+# Pin the versions now in .venv (plus any new dependency, at its newest version) for every
+# extra; each pin is marked for the Pythons it was made for.
+lock: $(VENV)/.ready-dev
+	@mkdir -p $(TOOLS); uv=$$($(FIND_UV)); test -n "$$uv" || { echo "make lock needs uv"; exit 1; }; \
+	"$$uv" pip freeze --python $(BIN)/python --exclude-editable > $(TOOLS)/installed.txt && \
+	"$$uv" pip compile pyproject.toml --all-extras --python $(BIN)/python --no-header \
+		--no-annotate --no-emit-package setuptools -c $(TOOLS)/installed.txt -o $(TOOLS)/lock.txt && \
+	{ sed -n '/^#/p;/^#/!q' $(CONSTRAINTS); \
+	  sed 's/$$/ ; python_full_version >= "3.11.5"/' $(TOOLS)/lock.txt; } > $(TOOLS)/constraints.txt && \
+	mv $(TOOLS)/constraints.txt $(CONSTRAINTS) && echo "wrote $(CONSTRAINTS)"
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .hypothesis *.egg-info
