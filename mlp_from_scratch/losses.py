@@ -13,19 +13,67 @@ import numpy as np
 
 from . import kernels
 from .activations import sigmoid
+from .validation import check_real_array
+
+_FLOAT32 = np.dtype(np.float32)
+
+
+def _outputs(y_hat: np.ndarray, name: str) -> np.ndarray:
+    """The network's outputs as a float32/float64 array ``(batch, outputs)``, batch ≥ 1."""
+    y_hat = check_real_array(y_hat, f"{name}: the predictions y_hat")
+    if y_hat.dtype != np.float32 and y_hat.dtype != np.float64:
+        raise TypeError(f"{name}: the predictions y_hat have dtype {y_hat.dtype}; a loss takes "
+                        "the network's float outputs (integers would truncate the targets): "
+                        "pass y_hat.astype(np.float32)")
+    if y_hat.ndim != 2:
+        raise ValueError(f"{name}: the predictions y_hat must have shape (batch, outputs), got "
+                         f"shape {y_hat.shape}" +
+                         ("; for one output per example use y_hat.reshape(-1, 1)"
+                          if y_hat.ndim == 1 else ""))
+    if len(y_hat) == 0:
+        raise ValueError(f"{name}: y_hat has no rows; a mean loss needs at least one example")
+    return y_hat
+
+
+def _check_finite_targets(y: np.ndarray, name: str) -> None:
+    # min and max are NaN when any entry is: two passes over the (small) targets.
+    if y.dtype.kind == "f" and not (np.isfinite(y.min()) and np.isfinite(y.max())):
+        raise ValueError(f"{name}: the targets y contain NaN or infinity; check how they "
+                         "were made (np.isnan(y).any(axis=-1) finds the rows)")
 
 
 class Loss:
-    """Base class: ``__call__(y_hat, y) -> (mean loss, dL/dy_hat)`` and ``predict``."""
+    """Base class: ``__call__(y_hat, y) -> (mean loss, dL/dy_hat)`` and ``predict``.
+
+    Every loss checks its arguments first (cheap: shapes, dtypes and the min and max of
+    the targets) and raises ``ValueError`` or ``TypeError`` naming the problem.
+    """
 
     def __call__(self, y_hat: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         raise NotImplementedError
+
+    def _prepare(self, y_hat: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Checked ``(y_hat, y)``; subclasses add their own conditions."""
+        name = type(self).__name__
+        y_hat = _outputs(y_hat, name)
+        y = _targets_like(y_hat, y, name)
+        _check_finite_targets(y, name)
+        return y_hat, y
+
+    def check_targets(self, y: np.ndarray, num_outputs: int) -> None:
+        """Raise unless ``y`` (all of a data set's targets) suits a network with
+        ``num_outputs`` outputs. ``fit`` calls it once before the first step, so a bad
+        label is reported before any parameter changes."""
+        # A zero-stride view stands in for the outputs: no memory, and 0 is a valid
+        # output for every loss.
+        self._prepare(np.broadcast_to(_FLOAT32.type(0), (len(y), num_outputs)), y)
 
     threshold = 0.5
 
     def predict(self, y_hat: np.ndarray) -> np.ndarray:
         """0/1 labels from outputs ``(batch, outputs)`` by thresholding each output;
         ``(batch,)`` for a single output."""
+        y_hat = _outputs(y_hat, f"{type(self).__name__}.predict")
         labels = (y_hat > self.threshold).astype(np.int64)
         return labels[:, 0] if labels.shape[1] == 1 else labels
 
@@ -38,7 +86,7 @@ def _targets_like(y_hat: np.ndarray, y: np.ndarray, name: str) -> np.ndarray:
 
     Casting here matters: float32 outputs minus int64 labels would silently give float64.
     """
-    y = np.asarray(y)
+    y = check_real_array(y, f"{name}: the targets y")
     if y.ndim == 1 and y_hat.ndim == 2 and y_hat.shape[1] == 1:
         y = y[:, None]
     if y.shape != y_hat.shape:
@@ -51,26 +99,43 @@ class MSE(Loss):
     """Mean squared error over all entries: L = mean((ŷ − y)²), ∂L/∂ŷ = 2(ŷ − y)/N."""
 
     def __call__(self, y_hat, y):
-        diff = y_hat - _targets_like(y_hat, y, "MSE")
+        y_hat, y = self._prepare(y_hat, y)
+        diff = y_hat - y
         return float(np.mean(diff * diff)), diff * (2 / diff.size)
 
 
 def _check_binary(y: np.ndarray, name: str) -> None:
-    if y.size and (y.min() < 0 or y.max() > 1):
-        raise ValueError(f"{name}: targets must lie in [0, 1], got values from {y.min()} to {y.max()}")
+    # `not (0 <= lo and hi <= 1)` is also true for NaN, which compares false.
+    if y.size and not (0 <= y.min() and y.max() <= 1):
+        raise ValueError(f"{name}: targets must lie in [0, 1], got values from {y.min()} to "
+                         f"{y.max()}; use 0/1 labels (or probabilities)")
 
 
 class BinaryCrossEntropy(Loss):
     """Binary cross-entropy on probabilities p (after a sigmoid), averaged over all entries:
     L = −mean(y log p + (1 − y) log(1 − p)), ∂L/∂p = (p − y) / (p (1 − p)) / N.
 
-    p is clipped away from 0 and 1 so a saturated sigmoid gives a large but finite loss.
-    Prefer ``BinaryCrossEntropyWithLogits``: it is exact where this one must clip.
+    p must lie in [0, 1] (else ``ValueError``: put a ``Sigmoid`` last, or use the logits
+    loss). It is then clipped to [ε, 1 − ε], ε the dtype's machine epsilon (1.2e-7 in
+    float32, 2.2e-16 in float64), so a saturated sigmoid gives a large but finite loss:
+    at most −log ε ≈ 15.9 per entry in float32 (36.0 in float64), where PyTorch's
+    ``BCELoss`` clamps each log at −100 instead. In the clipped region the gradient is
+    that of the clipped p, not 0. Prefer ``BinaryCrossEntropyWithLogits``: it is exact
+    where this one must clip.
     """
 
-    def __call__(self, y_hat, y):
-        y = _targets_like(y_hat, y, "BinaryCrossEntropy")
+    def _prepare(self, y_hat, y):
+        y_hat, y = super()._prepare(y_hat, y)
         _check_binary(y, "BinaryCrossEntropy")
+        lo, hi = y_hat.min(), y_hat.max()
+        if lo < 0 or hi > 1:  # NaN passes: a diverged run is reported by fit
+            raise ValueError(f"BinaryCrossEntropy takes probabilities in [0, 1], got predictions "
+                             f"from {lo:.4g} to {hi:.4g}; put a Sigmoid layer last, or use "
+                             "BinaryCrossEntropyWithLogits on the raw outputs")
+        return y_hat, y
+
+    def __call__(self, y_hat, y):
+        y_hat, y = self._prepare(y_hat, y)
         eps = np.finfo(y_hat.dtype).eps
         p = np.clip(y_hat, eps, 1 - eps)
         loss = -np.mean(y * np.log(p) + (1 - y) * np.log1p(-p))
@@ -86,10 +151,13 @@ class BinaryCrossEntropyWithLogits(Loss):
 
     threshold = 0.0  # σ(z) > 0.5 exactly when z > 0
 
-    def __call__(self, y_hat, y):
-        y = _targets_like(y_hat, y, "BinaryCrossEntropyWithLogits")
+    def _prepare(self, y_hat, y):
+        y_hat, y = super()._prepare(y_hat, y)
         _check_binary(y, "BinaryCrossEntropyWithLogits")
-        z = y_hat
+        return y_hat, y
+
+    def __call__(self, y_hat, y):
+        z, y = self._prepare(y_hat, y)
         loss = np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
         return float(loss), (sigmoid(z) - y) / z.size
 
@@ -102,22 +170,39 @@ class SoftmaxCrossEntropy(Loss):
     L = −mean_n log softmax(z_n)[y_n] and ∂L/∂z = (softmax(z) − onehot(y)) / batch.
     """
 
-    def __call__(self, y_hat, y):
-        z = y_hat
+    def _prepare(self, y_hat, y):
+        name = "SoftmaxCrossEntropy"
+        z = _outputs(y_hat, name)
         batch, classes = z.shape
-        y = np.asarray(y)
+        y = check_real_array(y, f"{name}: the targets y")
         if y.ndim == 1:
             if y.shape[0] != batch:
-                raise ValueError(f"SoftmaxCrossEntropy: {y.shape[0]} labels for {batch} outputs")
-            if not np.issubdtype(y.dtype, np.integer):
-                raise ValueError(f"SoftmaxCrossEntropy: labels must be integers, got dtype {y.dtype}")
-            if batch and (y.min() < 0 or y.max() >= classes):
-                raise ValueError(f"SoftmaxCrossEntropy: labels must be in 0..{classes - 1} for "
-                                 f"{classes} outputs, got labels from {y.min()} to {y.max()}")
-            # fit's case, every step: the one-hot formulas below as one compiled loop.
-            loss, grad = kernels.softmax_cross_entropy(z, y)
+                raise ValueError(f"{name}: {y.shape[0]} labels for {batch} outputs")
+            if y.dtype.kind not in "iu":
+                raise ValueError(f"{name}: labels must be integers, got dtype {y.dtype}; "
+                                 "convert them with y.astype(np.int64)")
+            lo, hi = y.min(), y.max()
+            if lo < 0 or hi >= classes:
+                raise ValueError(f"{name}: labels must be in 0..{classes - 1} for "
+                                 f"{classes} outputs, got labels from {lo} to {hi}")
+            return z, y
+        y = _targets_like(z, y, name)
+        _check_finite_targets(y, name)
+        if not (0 <= y.min() and y.max() <= 1):
+            raise ValueError(f"{name}: one-hot targets must lie in [0, 1], got values from "
+                             f"{y.min()} to {y.max()}")
+        return z, y
+
+    def __call__(self, y_hat, y):
+        z, y = self._prepare(y_hat, y)
+        batch = len(z)
+        if y.ndim == 1:
+            # fit's case, every step: the one-hot formulas below as one compiled loop,
+            # which indexes z[i, y[i]] without bounds checks: _prepare checked the range.
+            if not z.flags.c_contiguous:
+                z = np.ascontiguousarray(z)
+            loss, grad = kernels.softmax_cross_entropy(z, y.astype(np.int64, copy=False))
             return float(loss), grad
-        y = _targets_like(z, y, "SoftmaxCrossEntropy")
         shifted = z - z.max(axis=1, keepdims=True)  # exp cannot overflow
         e = np.exp(shifted)
         sums = e.sum(axis=1, keepdims=True)
@@ -126,4 +211,4 @@ class SoftmaxCrossEntropy(Loss):
 
     def predict(self, y_hat):
         """Class labels ``(batch,)``: the index of the largest logit."""
-        return y_hat.argmax(axis=1)
+        return _outputs(y_hat, "SoftmaxCrossEntropy.predict").argmax(axis=1)

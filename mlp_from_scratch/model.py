@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from .layers import Layer
+from .validation import check_int, check_real_array
 
 
 def all_finite(x: np.ndarray) -> bool:
@@ -32,11 +33,26 @@ class Sequential:
     """
 
     def __init__(self, *layers: Layer) -> None:
+        if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
+            raise TypeError("Sequential takes the layers as separate arguments: write "
+                            "Sequential(*layers), not Sequential(layers)")
         if not layers:
             raise ValueError("Sequential needs at least one layer")
+        first_seen: dict[int, int] = {}
         for i, layer in enumerate(layers):
+            if isinstance(layer, type) and issubclass(layer, Layer):
+                raise TypeError(f"layer {i} is the class {layer.__name__}, not a layer; "
+                                f"did you mean {layer.__name__}()?")
             if not isinstance(layer, Layer):
                 raise TypeError(f"layer {i} is {layer!r}, not a Layer")
+            if id(layer) in first_seen:
+                # A layer caches its last input for backward, so one object in two places
+                # would backpropagate the second place's input through the first.
+                raise ValueError(
+                    f"layer {i} is the same {layer!r} object as layer {first_seen[id(layer)]}; "
+                    f"each position needs its own instance: write {type(layer).__name__}(...) "
+                    "again instead of reusing the variable")
+            first_seen[id(layer)] = i
         self.layers = list(layers)
         self.in_features, self.out_features = self._check_sizes()
         self.training = False
@@ -102,15 +118,24 @@ class Sequential:
         Inputs are cast to the model's dtype (float64 data would otherwise turn every
         product into float64 and double the time).
         """
-        x = np.asarray(x, dtype=self.dtype)
+        x = check_real_array(x, "the model's input x")
+        if x.dtype != self.dtype:
+            x = x.astype(self.dtype)
         if x.ndim != 2 or (self.in_features is not None and x.shape[1] != self.in_features):
             raise ValueError(
                 f"the model expects inputs of shape (batch, {self.in_features}), got shape "
                 f"{x.shape}" + ("; reshape images with X.reshape(len(X), -1)" if x.ndim > 2 else "")
             )
         training = self.training if training is None else training
+        inputs = x
         for layer in self.layers:
             x = layer.forward(x, training)
+        # Checking the small output (batch, out_features) is cheap; only when it is not
+        # finite do we pay a pass over the inputs, to tell bad data from a diverged model.
+        if not all_finite(x) and not all_finite(inputs):
+            raise ValueError("the model's input x contains NaN or infinity; check the data "
+                             "preprocessing (e.g. np.isnan(X).any(axis=1) finds the rows)")
+        self._out_shape = x.shape
         return x
 
     def backward(self, grad_out: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
@@ -122,6 +147,15 @@ class Sequential:
         that layer's own input gradient (for a first Dense layer on 784 pixels, the
         product g Wᵀ is a fifth to a quarter of the step's matrix multiplications).
         """
+        shape = getattr(self, "_out_shape", None)
+        if shape is None:
+            raise ValueError("backward was called before forward: call "
+                             "model.forward(X_batch, training=True) on this batch first")
+        grad_out = check_real_array(grad_out, "grad_out")
+        if grad_out.shape != shape:
+            raise ValueError(f"grad_out has shape {grad_out.shape}, but the last forward "
+                             f"returned shape {shape}; pass the loss gradient of that "
+                             "forward's output (same batch, one entry per output)")
         if input_grad:
             for layer in reversed(self.layers):
                 grad_out = layer.backward(grad_out)
@@ -136,7 +170,8 @@ class Sequential:
     def predict(self, x: np.ndarray, batch_size: int = 2048) -> np.ndarray:
         """Outputs in evaluation mode, ``(n, out_features)``, computed in batches to bound
         memory."""
-        x = np.asarray(x)
+        batch_size = check_int(batch_size, "batch_size")
+        x = check_real_array(x, "the model's input x")
         if x.ndim == 2 and not all_finite(x):
             raise ValueError("inputs contain NaN or infinity; check the data preprocessing")
         parts = [self.forward(x[i:i + batch_size], training=False)

@@ -8,8 +8,19 @@ order. For a model, pass its two contiguous vectors::
     optimizer.step([model.param_vector], [model.grad_vector])
 
 ``lr`` is a plain attribute: a learning-rate schedule simply sets it before each step.
+Every step checks it (a scalar test): NaN, infinity or a negative value raises
+``ValueError`` before anything changes; 0 is accepted, so a schedule may end at 0.
+
 ``weight_decay`` adds λθ to every gradient (L2 regularisation, L = L₀ + λ/2 ‖θ‖²);
 it applies to all parameters, biases included, as PyTorch's ``weight_decay`` does.
+For Adam this is PyTorch's ``Adam(weight_decay=λ)``, *not* ``AdamW``: the decay goes
+through Adam's scaling with the gradient instead of shrinking θ directly.
+
+The state of each array is created on its first step and is tied to that array's
+shape and dtype: passing arrays of other shapes later (reusing one optimizer for a
+second model) raises ``ValueError`` (create a new optimizer, or call ``reset()``);
+arrays appended to the list later get fresh state of their own. A step checks every
+array before it changes any, so a failed step leaves parameters and state as they were.
 """
 
 from __future__ import annotations
@@ -20,39 +31,89 @@ from collections.abc import Sequence
 import numpy as np
 
 from .kernels import adam_update
+from .validation import check_real
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _check_lr(lr: object) -> float:
+    """The learning rate as a float: finite and ≥ 0 (0 lets a schedule end at rest)."""
+    return check_real(lr, "the learning rate lr", low=0.0,
+                      fix="a positive number such as 1e-3; if a schedule sets it, check the "
+                          "schedule's arguments")
+
+
+def _check_pair(i: int, p: object, g: object) -> None:
+    """Raise before any update unless parameter ``p`` and gradient ``g`` fit together."""
+    if not isinstance(p, np.ndarray) or not isinstance(g, np.ndarray):
+        bad, what = (p, "parameter") if not isinstance(p, np.ndarray) else (g, "gradient")
+        raise TypeError(f"{what} {i} is a {type(bad).__name__}, not a NumPy array; pass lists "
+                        "of arrays, e.g. step([model.param_vector], [model.grad_vector])")
+    if p.dtype not in _FLOATS:
+        raise TypeError(f"optimizers update float32 or float64 arrays, got dtype {p.dtype}; "
+                        "create the parameters with one of those, e.g. "
+                        "np.array(..., dtype=np.float32)")
+    if g.dtype.kind not in "fiu":
+        raise TypeError(f"gradient {i} has dtype {g.dtype}; gradients must be real numbers "
+                        f"(float32 or float64 like the parameter)")
+    if p.shape != g.shape:
+        raise ValueError(f"parameter of shape {p.shape} got a gradient of shape {g.shape}")
+    if not p.flags.writeable:
+        raise ValueError(f"parameter {i} is read-only, so it cannot be updated in place; "
+                         "pass a writeable array (e.g. a copy)")
 
 
 class Optimizer:
     """Base class: subclasses implement ``_update(state, p, g)`` for one array."""
 
     def __init__(self, lr: float, weight_decay: float = 0.0) -> None:
-        if lr <= 0:
-            raise ValueError(f"learning rate must be positive, got {lr}")
+        lr = check_real(lr, "the learning rate lr", low=0.0, low_open=True,
+                        fix="a positive number such as 1e-3")
+        weight_decay = check_real(weight_decay, "weight_decay", low=0.0,
+                                  fix="0 for none, or a small number such as 1e-4")
         self.lr, self.weight_decay = lr, weight_decay
         self.t = 0  # steps taken
-        self._state: list[dict[str, np.ndarray]] = []
+        self._state: list[dict] = []
+        self._signature: list[tuple] = []  # (shape, dtype) of the array each state is for
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         """One update of every array in ``params`` (in place)."""
+        # Checks first, all of them, so that a failing step changes nothing.
+        lr, decay = self.lr, self.weight_decay
+        if type(lr) is not float or not 0.0 <= lr < math.inf:  # a schedule sets lr
+            self.lr = lr = _check_lr(lr)
+        if type(decay) is not float or not 0.0 <= decay < math.inf:
+            self.weight_decay = decay = check_real(decay, "weight_decay", low=0.0)
+        if isinstance(params, np.ndarray) or isinstance(grads, np.ndarray):
+            raise TypeError("step takes lists of arrays: step([model.param_vector], "
+                            "[model.grad_vector])")
+        params, grads = list(params), list(grads)
         if len(params) != len(grads):
             raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradient arrays")
-        if not self._state:
-            self._state = [self._init_state(p) for p in params]
+        signature = []
+        for i, (p, g) in enumerate(zip(params, grads)):
+            _check_pair(i, p, g)
+            signature.append((p.shape, p.dtype))
+        known = len(self._signature)
+        if signature[:known] != self._signature[:len(signature)] or len(signature) < known:
+            raise ValueError(
+                f"{type(self).__name__} was used for arrays of shapes "
+                f"{[s for s, _ in self._signature]} and now got shapes "
+                f"{[s for s, _ in signature]}; its state (moments, velocities) belongs to the "
+                "first arrays. Create a new optimizer for a new model, or call reset()")
+        for p in params[known:]:  # arrays appended since the last step start fresh
+            self._state.append({"t": 0, **self._init_state(p)})
+        self._signature = signature
         self.t += 1
         for state, p, g in zip(self._state, params, grads):
-            if p.dtype not in (np.float32, np.float64):
-                raise TypeError(f"optimizers update float32 or float64 arrays, got dtype {p.dtype}; "
-                                "create the parameters with one of those, e.g. "
-                                "np.array(..., dtype=np.float32)")
-            if p.shape != g.shape:
-                raise ValueError(f"parameter of shape {p.shape} got a gradient of shape {g.shape}")
-            if self.weight_decay:
-                g = g + self.weight_decay * p
+            if decay:
+                g = g + decay * p
+            state["t"] += 1
             self._update(state, p, g)
 
     def reset(self) -> None:
         """Forget all state, as if no step had been taken."""
-        self.t, self._state = 0, []
+        self.t, self._state, self._signature = 0, [], []
 
     def _init_state(self, p: np.ndarray) -> dict[str, np.ndarray]:
         return {}
@@ -78,6 +139,10 @@ class SGD(Optimizer):
     def __init__(self, lr: float, momentum: float = 0.0, nesterov: bool = False,
                  weight_decay: float = 0.0) -> None:
         super().__init__(lr, weight_decay)
+        momentum = check_real(momentum, "SGD momentum", low=0.0, high=1.0, high_open=True,
+                              fix="0 for plain SGD, or e.g. 0.9")
+        if not isinstance(nesterov, (bool, np.bool_)):
+            raise TypeError(f"nesterov must be True or False, got {nesterov!r}")
         if nesterov and not momentum:
             raise ValueError("Nesterov momentum needs momentum > 0")
         self.momentum, self.nesterov = momentum, nesterov
@@ -97,12 +162,19 @@ class SGD(Optimizer):
 
 class RMSProp(Optimizer):
     """RMSProp: divide each step by a running root-mean-square of that parameter's
-    gradients, s ← ρ s + (1 − ρ) g², θ ← θ − η g / (√s + ε)."""
+    gradients, s ← ρ s + (1 − ρ) g², θ ← θ − η g / (√s + ε).
+
+    The default ρ = 0.9 is Hinton's and Keras'; PyTorch's ``RMSprop`` calls it ``alpha``
+    and defaults to 0.99, so its s averages over ~100 steps where ours averages over ~10.
+    """
 
     def __init__(self, lr: float = 1e-3, rho: float = 0.9, eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
         super().__init__(lr, weight_decay)
-        self.rho, self.eps = rho, eps
+        self.rho = check_real(rho, "RMSProp rho", low=0.0, high=1.0, high_open=True,
+                              fix="the decay of the squared-gradient average, e.g. 0.9")
+        self.eps = check_real(eps, "RMSProp eps", low=0.0, low_open=True,
+                              fix="a small positive number such as 1e-8")
 
     def _init_state(self, p):
         return {"s": np.zeros_like(p)}
@@ -125,25 +197,36 @@ class Adam(Optimizer):
 
     The update runs as one compiled loop over the parameters (``kernels.adam_update``):
     NumPy would need a dozen passes over memory for these formulas.
+
+    ``weight_decay`` is L2 added to the gradient, as in PyTorch's ``Adam``; PyTorch's
+    ``AdamW`` (decoupled decay) would instead subtract η λ θ outside the scaling.
     """
 
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8, weight_decay: float = 0.0) -> None:
         super().__init__(lr, weight_decay)
-        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.beta1 = check_real(beta1, "Adam beta1", low=0.0, high=1.0, high_open=True,
+                                fix="the decay of the gradient average, e.g. 0.9")
+        self.beta2 = check_real(beta2, "Adam beta2", low=0.0, high=1.0, high_open=True,
+                                fix="the decay of the squared-gradient average, e.g. 0.999")
+        self.eps = check_real(eps, "Adam eps", low=0.0, low_open=True,
+                              fix="a small positive number such as 1e-8")
 
     def _init_state(self, p):
         return {"m": np.zeros(p.size, p.dtype), "v": np.zeros(p.size, p.dtype)}
 
     def _update(self, state, p, g):
-        b1, b2, t = self.beta1, self.beta2, self.t
+        b1, b2, t = self.beta1, self.beta2, state["t"]  # this array's own step count
         # η m̂ / (√v̂ + ε) = η √(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε √(1−β₂ᵗ)): multiply the
         # numerator and denominator by √(1−β₂ᵗ), and both corrections become scalars.
         c2 = math.sqrt(1 - b2 ** t)
         step_size, eps = self.lr * c2 / (1 - b1 ** t), self.eps * c2
         flat = p.reshape(-1)  # a view when p is contiguous, as a model's param_vector is
         scalar = p.dtype.type  # float32 parameters keep float32 arithmetic
-        adam_update(flat, np.ascontiguousarray(g).reshape(-1), state["m"], state["v"],
+        # The compiled loop does no bounds checking: step() made g's shape equal p's and
+        # the state was made for an array of p's size, so all four have flat.size entries.
+        g = np.ascontiguousarray(g, dtype=p.dtype).reshape(-1)
+        adam_update(flat, g, state["m"], state["v"],
                     *map(scalar, (b1, 1 - b1, b2, 1 - b2, step_size, eps)))
         if not p.flags.c_contiguous:  # reshape had to copy: write the result back
             p[...] = flat.reshape(p.shape)
