@@ -94,13 +94,8 @@ class Optimizer:
         for i, (p, g) in enumerate(zip(params, grads)):
             _check_pair(i, p, g)
             signature.append((p.shape, p.dtype))
+        self._check_signature(signature)
         known = len(self._signature)
-        if signature[:known] != self._signature[:len(signature)] or len(signature) < known:
-            raise ValueError(
-                f"{type(self).__name__} was used for arrays of shapes "
-                f"{[s for s, _ in self._signature]} and now got shapes "
-                f"{[s for s, _ in signature]}; its state (moments, velocities) belongs to the "
-                "first arrays. Create a new optimizer for a new model, or call reset()")
         for p in params[known:]:  # arrays appended since the last step start fresh
             self._state.append({"t": 0, **self._init_state(p)})
         self._signature = signature
@@ -110,6 +105,20 @@ class Optimizer:
                 g = g + decay * p
             state["t"] += 1
             self._update(state, p, g)
+
+    def check_params(self, params: Sequence[np.ndarray]) -> None:
+        """Raise ``ValueError`` if this optimizer's state was made for arrays of other
+        shapes than ``params`` (``fit`` asks before its first step)."""
+        self._check_signature([(p.shape, p.dtype) for p in params])
+
+    def _check_signature(self, signature: list[tuple]) -> None:
+        known = len(self._signature)
+        if signature[:known] != self._signature or len(signature) < known:
+            raise ValueError(
+                f"this {type(self).__name__} was used for arrays of shapes "
+                f"{[s for s, _ in self._signature]} and now got shapes "
+                f"{[s for s, _ in signature]}; its state (moments, velocities) belongs to the "
+                "first arrays. Create a new optimizer for a new model, or call reset()")
 
     def reset(self) -> None:
         """Forget all state, as if no step had been taken."""

@@ -38,7 +38,7 @@ def check_int(value: Any, name: str, *, minimum: int = 1) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {_show(value)} of type "
                         f"{type(value).__name__}" +
-                        (f"; write {name}={int(value)}" if isinstance(value, float)
+                        (f"; use {int(value)}" if isinstance(value, float)
                          and value.is_integer() else ""))
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
@@ -56,9 +56,14 @@ def check_real(value: Any, name: str, *, low: float = -math.inf, high: float = m
     below = value <= low if low_open else value < low
     above = value >= high if high_open else value > high
     if not math.isfinite(value) or below or above:
-        interval = (("(" if low_open else "[") + f"{low:g}, {high:g}" +
-                    (")" if high_open else "]"))
-        raise ValueError(f"{name} must be a finite number in {interval}, got {value}" +
+        if high == math.inf and low == -math.inf:
+            wanted = "a finite number"
+        elif high == math.inf:
+            wanted = f"a finite number {'>' if low_open else '>='} {low:g}"
+        else:
+            wanted = ("a finite number in " + ("(" if low_open else "[") + f"{low:g}, "
+                      f"{high:g}" + (")" if high_open else "]"))
+        raise ValueError(f"{name} must be {wanted}, got {value}" +
                          (f"; {fix}" if fix else ""))
     return value
 
