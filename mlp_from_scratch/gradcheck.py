@@ -40,7 +40,8 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
 
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
-    """‖a − n‖ / (‖a‖ + ‖n‖): 0 when equal, 1 when unrelated, scale-free in between."""
+    """‖a − n‖ / (‖a‖ + ‖n‖), scale-free: 0 when equal, |c − 1| / (|c| + 1) when a = c·n
+    (1 for a sign error), about 0.71 for unrelated vectors of similar length."""
     a, n = np.asarray(analytic, np.float64), np.asarray(numeric, np.float64)
     denominator = np.linalg.norm(a) + np.linalg.norm(n)
     return float(np.linalg.norm(a - n) / denominator) if denominator else 0.0
