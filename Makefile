@@ -3,6 +3,7 @@
 #   make test   set up .venv for a maintainer (everything) and run every test, as CI does
 # and, for maintainers:
 #   make notebooks [NB=notebooks/01_perceptron.ipynb]   re-execute notebooks, store clean outputs
+#   make assignments                                     the nbgrader student release, in course/release/
 #   make bench [ARGS=--quick]                            the speed benchmark
 #   make notebook-times                                  each notebook's execution time
 #   make lock                                            re-pin requirements/constraints.txt
@@ -18,7 +19,7 @@ CONSTRAINTS := requirements/constraints.txt
 STUDENT     := notebooks,fast
 MAINTAINER  := dev
 
-.PHONY: setup setup-lab lab test notebooks bench notebook-times lock clean
+.PHONY: setup setup-lab lab test notebooks assignments bench notebook-times lock clean
 
 setup: $(VENV)/.ready-dev
 setup-lab: $(VENV)/.ready-lab
@@ -76,6 +77,11 @@ test: $(VENV)/.ready-dev
 
 notebooks: $(VENV)/.ready-dev
 	$(PIN_THREADS) $(BIN)/python tools/run_notebooks.py $(NB)
+
+# The student release for instructors (INSTRUCTORS.md): one nbgrader assignment per notebook,
+# solutions replaced by stubs, hidden tests removed, in course/release/ (git-ignored).
+assignments: $(VENV)/.ready-dev
+	$(BIN)/python tools/course.py
 
 bench: $(VENV)/.ready-lab
 	$(BIN)/python benchmarks/benchmark.py $(ARGS)

@@ -10,6 +10,7 @@ message points at the mistake). One test per answer; see ``tests/exercises/harne
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import nbformat
@@ -20,6 +21,11 @@ from exercises import harness
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = Path(__file__).resolve().parent / "exercises"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+# `make test` re-runs the unit tests on the NumPy versions of the compiled loops; this
+# module does not depend on them, and running every notebook again would double its time.
+pytestmark = pytest.mark.skipif(os.environ.get("MLP_FROM_SCRATCH_NO_NUMBA") == "1",
+                                reason="already run once with Numba by `make test`")
 
 
 def _answers_file(notebook: Path) -> Path:
