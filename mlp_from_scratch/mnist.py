@@ -34,6 +34,13 @@ MEAN, STD = 0.1307, 0.3081
 
 _IDX_UBYTE = 0x08
 
+#: The largest shapes each file may declare: MNIST's own. Checked before reading, so a
+#: header that claims gigabytes of images is refused before any allocation.
+MAX_SHAPES = {"train": ((60000, 28, 28), (60000,)), "test": ((10000, 28, 28), (10000,))}
+
+#: SHA256SUMS lists four files: a few hundred bytes.
+_MAX_SUMS_BYTES = 1 << 16
+
 
 class DataFileError(ValueError):
     """A data file is missing, corrupted, truncated or not in the expected format."""
@@ -74,7 +81,16 @@ def _expected_sha256(path: Path) -> str:
     if not sums.is_file():
         raise DataFileError(f"{sums} is missing, so {path.name} cannot be verified; restore it "
                             "from the repository (git checkout data/mnist)")
-    for line in sums.read_text().splitlines():
+    if sums.stat().st_size > _MAX_SUMS_BYTES:
+        raise DataFileError(f"{sums} is {sums.stat().st_size} bytes, too large for a checksum "
+                            "list; restore it from the repository (git checkout data/mnist)")
+    try:
+        text = sums.read_bytes().decode("ascii")
+    except UnicodeDecodeError as err:
+        raise DataFileError(f"{sums} is not a text file of checksums ({err.reason} at byte "
+                            f"{err.start}); restore it from the repository "
+                            "(git checkout data/mnist)") from err
+    for line in text.splitlines():
         parts = line.split()
         if len(parts) == 2 and parts[1].lstrip("*") == path.name:
             return parts[0].lower()
@@ -95,12 +111,27 @@ def verify_sha256(path: Path) -> None:
         )
 
 
-def read_idx(path: str | Path, *, magic: int, verify: bool = True) -> np.ndarray:
+def read_idx(path: str | Path, *, magic: int, verify: bool = True,
+             max_shape: tuple[int, ...] | None = None) -> np.ndarray:
     """Read one gzip IDX file into a uint8 array of the shape its header gives.
 
     ``magic`` is the expected magic number (2051 for images, 2049 for labels). With
     ``verify``, the file's SHA-256 must match the ``SHA256SUMS`` file beside it.
+    ``max_shape`` bounds each dimension the header may declare (default: MNIST's
+    training set, 60000 × 28 × 28 for images), checked before any item is read.
     """
+    if (isinstance(magic, bool) or not isinstance(magic, int)
+            or magic >> 8 != _IDX_UBYTE or not 1 <= magic & 0xFF <= 4):
+        raise ValueError(f"magic must be an IDX magic number for unsigned bytes, 0x0801 to "
+                         f"0x0804 (2049 labels, 2051 images), got {magic!r}")
+    ndim = magic & 0xFF
+    if max_shape is None:
+        max_shape = MAX_SHAPES["train"][0] if ndim == 3 else (60000,) * ndim
+    if len(max_shape) != ndim:
+        raise ValueError(f"max_shape {max_shape} has {len(max_shape)} dimensions, but magic "
+                         f"{magic} declares {ndim}")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}")
     path = Path(path)
     if not path.is_file():
         raise DataFileError(f"{path} not found; the MNIST files belong in data/mnist/ "
@@ -118,7 +149,6 @@ def read_idx(path: str | Path, *, magic: int, verify: bool = True) -> np.ndarray
                 found = struct.unpack(">I", head)[0] if len(head) == 4 else head
                 raise DataFileError(f"{path}: wrong magic number {found!r}, expected {magic} "
                                     "(is this the right file, or an images/labels mix-up?)")
-            ndim = magic & 0xFF
             dims = struct.unpack(f">{ndim}I", f.read(4 * ndim))
             header_size = 4 + 4 * ndim
             n_bytes = math.prod(dims)
@@ -127,10 +157,16 @@ def read_idx(path: str | Path, *, magic: int, verify: bool = True) -> np.ndarray
                     f"{path}: header claims shape {dims} ({n_bytes} bytes of items) but the file "
                     f"holds {stored_size - header_size} bytes of items: it is truncated or damaged"
                 )
+            # The gzip trailer can lie too: bound the shape by what MNIST allows.
+            if any(d > limit for d, limit in zip(dims, max_shape)):
+                raise DataFileError(f"{path}: header claims shape {dims}, larger than MNIST's "
+                                    f"{max_shape}: the file is damaged or not MNIST")
             payload = f.read(n_bytes)
             if len(payload) != n_bytes or f.read(1):
                 raise DataFileError(f"{path}: item data does not match the header's shape {dims}")
-    except (OSError, EOFError, zlib.error, struct.error) as err:
+    except (OSError, EOFError, zlib.error, struct.error, ValueError) as err:
+        if isinstance(err, DataFileError):
+            raise
         raise DataFileError(f"{path} is not a readable gzip IDX file ({err})") from err
     return np.frombuffer(payload, dtype=np.uint8).reshape(dims)
 
@@ -150,14 +186,21 @@ def load_mnist(
     ``None``: uint8 0..255; ``"scale"``: float32 in [0, 1]; ``"standardize"``: float32
     with the training set's mean 0 and standard deviation 1.
     """
-    if split not in FILES:
+    if not isinstance(split, str) or split not in FILES:
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     if normalize not in (None, "scale", "standardize"):
         raise ValueError(f"normalize must be None, 'scale' or 'standardize', got {normalize!r}")
+    for name, value in (("flatten", flatten), ("verify", verify)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{name} must be True or False, got {value!r}")
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise TypeError(f"data_dir must be a folder path (str or pathlib.Path), got "
+                        f"{type(data_dir).__name__}")
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     image_file, label_file = FILES[split]
-    X = read_idx(folder / image_file, magic=0x0803, verify=verify)
-    y = read_idx(folder / label_file, magic=0x0801, verify=verify)
+    image_shape, label_shape = MAX_SHAPES[split]
+    X = read_idx(folder / image_file, magic=0x0803, verify=verify, max_shape=image_shape)
+    y = read_idx(folder / label_file, magic=0x0801, verify=verify, max_shape=label_shape)
     if X.shape[1:] != (28, 28) or len(X) != len(y):
         raise DataFileError(f"{folder}: images {X.shape} and labels {y.shape} do not form an "
                             "MNIST split of 28x28 images with one label each")
