@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import nbgrader_cells  # noqa: E402
 import run_notebooks  # noqa: E402
+import task_table  # noqa: E402
 
 
 def requirement_names(specs):
@@ -136,6 +137,33 @@ def test_nbgrader_metadata_is_normalised(path):
     assert not problems and nbgrader_cells.is_normalised(nb, path.name), (
         f"{path.name}: nbgrader metadata not normalised (every other code cell locked); "
         "run tools/run_notebooks.py\n  " + "\n  ".join(problems))
+
+
+def test_instructors_task_table_matches_the_notebooks_and_gives_every_task_its_minutes():
+    text = (ROOT / "INSTRUCTORS.md").read_text()
+    assert task_table.updated(text, NOTEBOOKS) == text, \
+        "INSTRUCTORS.md's task table does not match the notebooks: run tools/task_table.py"
+    table = text.split(task_table.BEGIN, 1)[1].split(task_table.END, 1)[0]
+    minutes = task_table.read_minutes(table)
+    missing = [grade_id for grade_id, m in minutes.items() if not re.fullmatch(r"\d+", m)]
+    assert not missing, f"INSTRUCTORS.md: give these tasks their expected minutes: {missing}"
+
+
+def test_task_table_keeps_hand_written_minutes_and_marks_new_tasks(tmp_path):
+    nb = nbformat.read(_notebook(tmp_path), as_version=4)
+    rows = task_table.tasks([tmp_path / "04_tiny.ipynb"])
+    assert rows == [("04_tiny", "nb04_f", "def f(x):", 3.0)]
+    first = task_table.render(rows, {})
+    assert "| 04_tiny | `nb04_f` | `def f(x):` | 3 | ? |" in first
+    text = "intro\n" + first.replace("| 3 | ? |", "| 3 | 12 |") + "\nend"
+    again = task_table.updated(text, [tmp_path / "04_tiny.ipynb"])
+    assert again == "intro\n" + task_table.render(rows, {"nb04_f": "12"}) + "\nend"
+    assert "| **04_tiny** | | **total** | **3** | **12** |" in again
+    assert task_table.updated(again, [tmp_path / "04_tiny.ipynb"]) == again
+    nb.cells[4].metadata["nbgrader"]["points"] = 5
+    nbformat.write(nb, tmp_path / "04_tiny.ipynb")
+    assert "| 04_tiny | `nb04_f` | `def f(x):` | 5 | 12 |" in \
+        task_table.updated(again, [tmp_path / "04_tiny.ipynb"])
 
 
 # --- the normaliser itself, on a notebook made here -----------------------------------------
