@@ -1,0 +1,134 @@
+"""Answers that notebook 01's graded checks must reject (wrong) or accept (correct).
+
+Each wrong answer is a mistake students make, paired with a regex of the message that must
+catch it; each correct answer is written differently from the reference solution.
+"""
+
+EPOCH_SIGNATURE = "def perceptron_epoch(X, y, w, b, lr):\n"
+GRADIENT_SIGNATURE = "def neuron_gradients(X, y, w, b):\n"
+
+ANSWERS = {
+    "nb01_perceptron_epoch": {
+        "correct": [
+            # index loop, updates in place on a float copy
+            EPOCH_SIGNATURE + (
+                "    w = np.asarray(w, dtype=float).copy()\n"
+                "    for i in range(len(X)):\n"
+                "        if (X[i] @ w + b > 0) != bool(y[i]):\n"
+                "            sign = 1 if y[i] == 1 else -1\n"
+                "            w += lr * sign * X[i]\n"
+                "            b += lr * sign\n"
+                "    return w, float(b)\n"),
+            # the error computed with np.where, the update always applied (a zero when right)
+            EPOCH_SIGNATURE + (
+                "    w_new, b_new = np.array(w, dtype=np.float64), b\n"
+                "    for x_i, y_i in zip(X, y):\n"
+                "        y_hat = np.where(np.dot(x_i, w_new) + b_new > 0, 1, 0)\n"
+                "        w_new = w_new + lr * (y_i - y_hat) * x_i\n"
+                "        b_new = b_new + lr * (y_i - y_hat)\n"
+                "    return w_new, b_new\n"),
+        ],
+        "wrong": [
+            # the error the wrong way round: moves the line away from the mistake
+            (EPOCH_SIGNATURE + (
+                "    w, b = np.array(w, dtype=float), float(b)\n"
+                "    for x_i, y_i in zip(X, y):\n"
+                "        error = step(x_i @ w + b) - y_i\n"
+                "        w = w + lr * error * x_i\n"
+                "        b = b + lr * error\n"
+                "    return w, b\n"),
+             r"labelled 1, w\.x \+ b should grow"),
+            # every prediction made with the weights from the start of the epoch (batch rule)
+            (EPOCH_SIGNATURE + (
+                "    w, b = np.array(w, dtype=float), float(b)\n"
+                "    errors = y - step(X @ w + b)\n"
+                "    return w + lr * errors @ X, b + lr * errors.sum()\n"),
+             r"each prediction must use w and b as updated by the rows before it"),
+            # the bias is never learned
+            (EPOCH_SIGNATURE + (
+                "    w = np.array(w, dtype=float)\n"
+                "    for x_i, y_i in zip(X, y):\n"
+                "        w = w + lr * (y_i - step(x_i @ w + b)) * x_i\n"
+                "    return w, b\n"),
+             r"b did not change after a mistake"),
+            # w += ... changes the caller's array
+            (EPOCH_SIGNATURE + (
+                "    for x_i, y_i in zip(X, y):\n"
+                "        error = y_i - step(x_i @ w + b)\n"
+                "        w += lr * error * x_i\n"
+                "        b += lr * error\n"
+                "    return w, b\n"),
+             r"changed the w it was given"),
+            # Hebb's rule instead of the perceptron's: updates on every example, right or wrong
+            (EPOCH_SIGNATURE + (
+                "    w, b = np.array(w, dtype=float), float(b)\n"
+                "    for x_i, y_i in zip(X, y):\n"
+                "        w = w + lr * (2 * y_i - 1) * x_i\n"
+                "        b = b + lr * (2 * y_i - 1)\n"
+                "    return w, b\n"),
+             r"changed although every example was already classified correctly"),
+            # visits the rows in reverse order
+            (EPOCH_SIGNATURE + (
+                "    w, b = np.array(w, dtype=float), float(b)\n"
+                "    for x_i, y_i in zip(X[::-1], y[::-1]):\n"
+                "        error = y_i - step(x_i @ w + b)\n"
+                "        w, b = w + lr * error * x_i, b + lr * error\n"
+                "    return w, b\n"),
+             r"after one epoch on random data is wrong"),
+        ],
+    },
+    "nb01_neuron_gradient": {
+        "correct": [
+            # through dL/dy_hat and sigma' explicitly
+            GRADIENT_SIGNATURE + (
+                "    y_hat = 1 / (1 + np.exp(-(X @ w + b)))\n"
+                "    dL_dyhat = -(y / y_hat - (1 - y) / (1 - y_hat)) / len(y)\n"
+                "    dL_dz = dL_dyhat * y_hat * (1 - y_hat)\n"
+                "    return np.einsum('nf,n->f', X, dL_dz), dL_dz.sum()\n"),
+            # a loop over the examples
+            GRADIENT_SIGNATURE + (
+                "    grad_w, grad_b = np.zeros(len(w)), 0.0\n"
+                "    for x_n, y_n in zip(X, y):\n"
+                "        r = mfs.sigmoid(x_n @ w + b) - y_n\n"
+                "        grad_w += r * x_n / len(X)\n"
+                "        grad_b += r / len(X)\n"
+                "    return grad_w, grad_b\n"),
+        ],
+        "wrong": [
+            # summed over the batch instead of averaged
+            (GRADIENT_SIGNATURE + (
+                "    r = sigmoid(X @ w + b) - y\n"
+                "    return X.T @ r, float(r.sum())\n"),
+             r"grad_w: relative error .* against finite differences"),
+            # sign error
+            (GRADIENT_SIGNATURE + (
+                "    r = (y - sigmoid(X @ w + b)) / len(X)\n"
+                "    return X.T @ r, float(r.sum())\n"),
+             r"grad_w: relative error"),
+            # the sigmoid forgotten: z - y instead of y_hat - y
+            (GRADIENT_SIGNATURE + (
+                "    r = (X @ w + b - y) / len(X)\n"
+                "    return X.T @ r, float(r.sum())\n"),
+             r"grad_w: relative error"),
+            # averaged for w but not for b
+            (GRADIENT_SIGNATURE + (
+                "    r = sigmoid(X @ w + b) - y\n"
+                "    return X.T @ r / len(X), float(r.sum())\n"),
+             r"grad_b: relative error"),
+            # the mean over features and batch (np.mean of the outer product)
+            (GRADIENT_SIGNATURE + (
+                "    r = sigmoid(X @ w + b) - y\n"
+                "    return np.mean(X * r[:, None]), float(np.mean(r))\n"),
+             r"grad_w should be a NumPy array|grad_w has shape"),
+        ],
+    },
+    "nb01_separable_count": {
+        "correct": ["separable_count = 16 - 2  # all but XOR and XNOR\n",
+                    "separable_count = 14.0\n"],
+        "wrong": [("separable_count = 15  # all but XOR\n", r"not the number of two-input"),
+                  ("separable_count = 16\n", r"not the number of two-input"),
+                  ("separable_count = 4  # AND, OR, NAND, NOR\n", r"not the number of two-input"),
+                  ("separable_count = 14.5\n", r"should be a whole number"),
+                  ("separable_count = '14'\n", r"should be a number")],
+    },
+}
