@@ -10,34 +10,50 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import check_real, check_real_array
+
+
+def _real(z: np.ndarray) -> np.ndarray:
+    """``z`` as a real array: lists are converted, complex or string input is a TypeError
+    (a complex z would silently lose its imaginary part)."""
+    return check_real_array(z, "z")
+
 
 def identity(z: np.ndarray) -> np.ndarray:
     """σ(z) = z."""
+    z = _real(z)
     return z
 
 
 def identity_derivative(z: np.ndarray) -> np.ndarray:
     """dσ/dz = 1."""
+    z = _real(z)
     return np.ones_like(z)
 
 
 def relu(z: np.ndarray) -> np.ndarray:
     """σ(z) = max(z, 0)."""
+    z = _real(z)
     return np.maximum(z, 0)
 
 
 def relu_derivative(z: np.ndarray) -> np.ndarray:
     """dσ/dz = 1 where z > 0, else 0 (we pick 0 at the kink z = 0)."""
+    z = _real(z)
     return (z > 0).astype(z.dtype)
 
 
 def leaky_relu(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     """σ(z) = z for z > 0, αz otherwise: negative inputs keep a small gradient."""
+    z = _real(z)
+    alpha = check_real(alpha, "alpha", low=0.0, fix="the slope for z < 0, e.g. 0.01")
     return np.where(z > 0, z, alpha * z)
 
 
 def leaky_relu_derivative(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     """dσ/dz = 1 for z > 0, α otherwise."""
+    z = _real(z)
+    alpha = check_real(alpha, "alpha", low=0.0, fix="the slope for z < 0, e.g. 0.01")
     return np.where(z > 0, 1, alpha).astype(z.dtype)
 
 
@@ -47,23 +63,27 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     ``exp(-z)`` overflows for z ≪ 0, so both branches use ``e = exp(-|z|) ≤ 1``:
     σ(z) = 1 / (1 + e) for z ≥ 0 and σ(z) = e / (1 + e) for z < 0.
     """
+    z = _real(z)
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def sigmoid_derivative(z: np.ndarray) -> np.ndarray:
     """dσ/dz = σ(z) (1 − σ(z))."""
+    z = _real(z)
     s = sigmoid(z)
     return s * (1 - s)
 
 
 def tanh(z: np.ndarray) -> np.ndarray:
     """σ(z) = tanh(z)."""
+    z = _real(z)
     return np.tanh(z)
 
 
 def tanh_derivative(z: np.ndarray) -> np.ndarray:
     """dσ/dz = 1 − tanh²(z)."""
+    z = _real(z)
     t = np.tanh(z)
     return 1 - t * t
 
@@ -74,6 +94,9 @@ def softmax(z: np.ndarray) -> np.ndarray:
     Subtracting the row maximum first changes nothing mathematically but keeps
     every exponent ≤ 0, so ``exp`` cannot overflow even for logits of 1000.
     """
+    z = _real(z)
+    if z.ndim == 0:
+        raise ValueError("softmax needs at least one axis of logits, got a scalar")
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 
@@ -83,5 +106,8 @@ def softmax_jacobian(z: np.ndarray) -> np.ndarray:
 
     Built for teaching and checking; the Softmax layer never forms it (see its backward).
     """
+    z = _real(z)
+    if z.ndim != 2:
+        raise ValueError(f"softmax_jacobian takes logits of shape (batch, classes), got shape {z.shape}")
     s = softmax(z)
     return s[:, :, None] * (np.eye(s.shape[-1], dtype=s.dtype) - s[:, None, :])

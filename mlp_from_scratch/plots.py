@@ -11,10 +11,41 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from .validation import check_int, check_real, check_real_array
+
+
+def _points(X: np.ndarray, name: str = "X") -> np.ndarray:
+    X = check_real_array(X, name)
+    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
+        raise ValueError(f"{name} must be points of shape (n, 2) with n >= 1, got shape {X.shape}")
+    return X
+
+
+def _predictions(predict: Callable, grid: np.ndarray, what: str) -> np.ndarray:
+    """``predict(grid)`` with one value per grid point, else a ValueError saying why."""
+    if not callable(predict):
+        raise TypeError(f"predict must be a function of points (m, 2), got {predict!r}")
+    values = check_real_array(predict(grid), "predict's result")
+    if values.size != len(grid) or (values.ndim == 2 and values.shape[1] != 1) or values.ndim > 2:
+        raise ValueError(
+            f"predict returned shape {values.shape} for {len(grid)} points; it must return "
+            f"{what} per point, shape ({len(grid)},). For a model with several outputs use "
+            "lambda P: loss.predict(model.predict(P))")
+    return values.reshape(-1)
+
 
 def plot_history(history: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Loss and accuracy per epoch from ``fit``'s history, training and validation side
     by side (validation only when the history has it)."""
+    if not isinstance(history, pd.DataFrame):
+        history = pd.DataFrame(history)
+    missing = {"epoch", "loss", "accuracy"} - set(history.columns)
+    if missing:
+        raise ValueError(f"history needs the columns epoch, loss and accuracy (as fit returns), "
+                         f"missing {sorted(missing)}")
+    if len(history) == 0:
+        raise ValueError("history is empty: there is no epoch to plot (did fit run with "
+                         "num_epochs >= 1?)")
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
     for ax, metric in zip(axes, ("loss", "accuracy")):
         ax.plot(history["epoch"], history[metric], label="training")
@@ -52,11 +83,22 @@ def plot_decision_boundary(
     ``predict`` maps points ``(m, 2)`` to labels ``(m,)``, e.g.
     ``lambda P: loss.predict(model.predict(P))``.
     """
+    X = _points(X)
+    y = check_real_array(y, "y")
+    if y.shape != (len(X),):
+        raise ValueError(f"y must hold one label per point, shape ({len(X)},), got {y.shape}")
+    points = check_int(points, "points", minimum=2)
+    padding = check_real(padding, "padding", low=0.0)
+    if not np.isfinite(X).all():
+        raise ValueError("X contains NaN or infinity; the plot needs finite points")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4.5))
     lo, hi = X.min(axis=0) - padding, X.max(axis=0) + padding
     xx, yy, grid = _grid((lo[0], hi[0]), (lo[1], hi[1]), points)
-    labels = np.asarray(predict(grid)).reshape(xx.shape)
+    labels = _predictions(predict, grid, "one label").reshape(xx.shape)
+    if not np.isfinite(labels).all() or labels.min() < 0 or y.min() < 0:
+        raise ValueError("predict and y must give class labels 0, 1, 2, ... (no NaN or negative "
+                         "values); use lambda P: loss.predict(model.predict(P))")
     classes = int(max(labels.max(), np.max(y))) + 1
     levels = np.arange(classes + 1) - 0.5
     ax.contourf(xx, yy, labels, levels=levels, cmap="coolwarm" if classes == 2 else "viridis",
@@ -84,11 +126,17 @@ def plot_decision_surface_3d(
     if ax is None:
         fig = plt.figure(figsize=(5.5, 4.5))
         ax = fig.add_subplot(projection="3d")
+    points = check_int(points, "points", minimum=2)
+    if (X is None) != (y is None):
+        raise ValueError("give both X and y (the points and their heights), or neither")
     if X is None:
         X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
         y = np.array([0, 1, 1, 0])
+    X, y = _points(X), check_real_array(y, "y")
+    if y.shape != (len(X),):
+        raise ValueError(f"y must hold one height per point, shape ({len(X)},), got {y.shape}")
     xx, yy, grid = _grid((0.0, 1.0), (0.0, 1.0), points)
-    zz = np.asarray(predict(grid)).reshape(xx.shape)
+    zz = _predictions(predict, grid, "one output").reshape(xx.shape)
     ax.plot_surface(xx, yy, zz, cmap="coolwarm", alpha=0.8, linewidth=0)
     ax.scatter(X[:, 0], X[:, 1], y, c="k", s=40, depthshade=False)
     ax.set(xlabel="$x_1$", ylabel="$x_2$", zlabel="output", title=title or "output surface")
@@ -99,9 +147,17 @@ def plot_confusion_matrix(cm: np.ndarray, *, ax: Axes | None = None,
                           class_names: list[str] | None = None) -> Axes:
     """Confusion matrix ``(classes, classes)`` as a heat map with the count in each cell
     (rows: true class, columns: predicted class)."""
+    cm = check_real_array(cm, "cm")
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.size == 0:
+        raise ValueError(f"cm must be a square matrix (classes, classes), got shape {cm.shape}; "
+                         "make it with confusion_matrix(y_true, y_pred)")
+    if not np.isfinite(cm).all() or cm.min() < 0:
+        raise ValueError("cm must hold counts (finite numbers >= 0)")
+    k = len(cm)
+    if class_names is not None and len(class_names) != k:
+        raise ValueError(f"class_names has {len(class_names)} names for {k} classes")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 5.5))
-    k = len(cm)
     names = class_names or [str(i) for i in range(k)]
     # A log-like scale keeps the small off-diagonal counts visible next to the diagonal.
     ax.imshow(np.log1p(cm), cmap="Blues")
@@ -126,9 +182,22 @@ def plot_digits(
 ) -> Figure:
     """A grid of images ``(n, 28, 28)`` (or ``(n, 784)``) titled with their labels, and
     with ``true → predicted`` in red where a prediction is wrong."""
-    images = np.asarray(images)
+    images = check_real_array(images, "images")
+    ncols = check_int(ncols, "ncols")
+    if images.ndim not in (2, 3) or len(images) == 0:
+        raise ValueError(f"images must be a non-empty stack (n, 28, 28) or (n, 784), got shape "
+                         f"{images.shape}")
     n = len(images)
     side = int(round(np.sqrt(images[0].size)))
+    if side * side != images[0].size or (images.ndim == 3 and images.shape[1] != images.shape[2]):
+        raise ValueError(f"each image must be square, got {images.shape[1:]} "
+                         f"({images[0].size} pixels)")
+    for name, values in (("labels", labels), ("predictions", predictions)):
+        if values is not None and len(values) != n:
+            raise ValueError(f"{name} has {len(values)} entries for {n} images")
+    if predictions is not None and labels is None:
+        raise ValueError("predictions need the true labels too: plot_digits(images, labels, "
+                         "predictions)")
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * 1.1, nrows * 1.3), squeeze=False)
     for i, ax in enumerate(axes.flat):
