@@ -1,0 +1,87 @@
+"""Answers that notebook 02's graded checks must reject (wrong) or accept (correct).
+
+Each wrong answer is a mistake students make, paired with a regex of the message that must
+catch it; each correct answer is written differently from the reference solution.
+"""
+
+FORWARD = "def two_layer_forward(X, W1, b1, W2, b2, activation):\n"
+
+ANSWERS = {
+    "nb02_forward": {
+        "correct": [
+            FORWARD + (
+                "    H = activation(np.dot(X, W1) + b1[None, :])\n"
+                "    return H, np.dot(H, W2) + b2[None, :]\n"),
+            FORWARD + (
+                "    H = activation(np.einsum('bi,ih->bh', X, W1) + b1)\n"
+                "    Z = np.einsum('bh,ho->bo', H, W2)\n"
+                "    Z += b2\n"
+                "    return H, Z\n"),
+        ],
+        "wrong": [
+            # the hidden bias forgotten
+            (FORWARD + "    H = activation(X @ W1)\n    return H, H @ W2 + b2\n",
+             r"H for X \(5, 3\) is wrong"),
+            # the activation applied to the output layer as well
+            (FORWARD + "    H = activation(X @ W1 + b1)\n    return H, activation(H @ W2 + b2)\n",
+             r"Z went through the activation"),
+            # the bias added after the activation
+            (FORWARD + "    H = activation(X @ W1) + b1\n    return H, H @ W2 + b2\n",
+             r"H for X .* is wrong"),
+            # weights multiplied from the wrong side (a transpose to make the shapes fit)
+            (FORWARD + "    H = activation((W1.T @ X.T).T + b1)\n    return H, (W2 @ H.T).T + b2\n",
+             r"two_layer_forward raised ValueError"),
+            # the output computed from X, skipping the hidden layer's activation
+            (FORWARD + "    Z1 = X @ W1 + b1\n    return activation(Z1), Z1 @ W2 + b2\n",
+             r"Z for X \(5, 3\) is wrong"),
+            # a float64 constant added: float32 in, float64 out
+            (FORWARD + (
+                "    H = activation(X @ W1 + b1 + np.zeros(1))\n"
+                "    return H, H @ W2 + b2\n"),
+             r"float32 inputs gave H float64"),
+        ],
+    },
+    "nb02_xor_relu_weights": {
+        "correct": [
+            # |x1 - x2| = ReLU(x1 - x2) + ReLU(x2 - x1)
+            "W1_relu = np.array([[1.0, -1.0], [-1.0, 1.0]])\nb1_relu = np.zeros(2)\n"
+            "W2_relu = np.ones((2, 1))\nb2_relu = np.zeros(1)\n",
+            # 1 - ReLU(1 - x1 - x2) - ReLU(x1 + x2 - 1), in float32
+            "W1_relu = np.array([[-1, 1], [-1, 1]], dtype=np.float32)\n"
+            "b1_relu = np.array([1, -1], dtype=np.float32)\n"
+            "W2_relu = -np.ones((2, 1), dtype=np.float32)\nb2_relu = np.ones(1, dtype=np.float32)\n",
+        ],
+        "wrong": [
+            # the step network's weights from section 1, reused with ReLU and no threshold
+            ("W1_relu = np.array([[1.0, -1.0], [1.0, -1.0]])\nb1_relu = np.array([-0.5, 1.5])\n"
+             "W2_relu = np.array([[1.0], [1.0]])\nb2_relu = np.array([-1.5])\n",
+             r"output for input \(0, 1\) is -0\.5"),
+            # the right idea with the wrong weight on the 'both on' unit
+            ("W1_relu = np.array([[1.0, 1.0], [1.0, 1.0]])\nb1_relu = np.array([0.0, -1.0])\n"
+             "W2_relu = np.array([[1.0], [-1.0]])\nb2_relu = np.array([0.0])\n",
+             r"output for input \(1, 1\) is 1"),
+            # not a network: the answer itself in place of the weights
+            ("X_xor, _ = mfs.logic_gate('xor')\nW1_relu = X_xor.sum(1) % 2\nb1_relu = np.zeros(2)\n"
+             "W2_relu = np.ones((2, 1))\nb2_relu = np.zeros(1)\n",
+             r"W1_relu has shape \(4,\), expected \(2, 2\)"),
+            # W2 as a vector
+            ("W1_relu = np.array([[1.0, 1.0], [1.0, 1.0]])\nb1_relu = np.array([0.0, -1.0])\n"
+             "W2_relu = np.array([1.0, -2.0])\nb2_relu = np.array([0.0])\n",
+             r"W2_relu has shape \(2,\), expected \(2, 1\)"),
+            # lists instead of arrays
+            ("W1_relu = [[1, 1], [1, 1]]\nb1_relu = [0, -1]\nW2_relu = [[1], [-2]]\nb2_relu = [0]\n",
+             r"W1_relu should be a NumPy array"),
+            # left unanswered
+            ("W1_relu = None\nb1_relu = None\nW2_relu = None\nb2_relu = None\n", r"W1_relu is None"),
+        ],
+    },
+    "nb02_all_dead": {
+        "correct": ["p_all_dead = 1 / 256\n", "p_all_dead = (0.5 * 0.5) ** 4\n",
+                    "p_all_dead = 0.0039\n"],
+        "wrong": [("p_all_dead = 1 / 4  # one unit\n", r"not the probability that all four"),
+                  ("p_all_dead = 0.5 ** 4  # one weight per unit\n", r"not the probability that all four"),
+                  ("p_all_dead = 4 * 0.25\n", r"not the probability that all four"),
+                  ("p_all_dead = 25  # percent\n", r"a probability lies between 0 and 1"),
+                  ("p_all_dead = None\n", r"p_all_dead is None")],
+    },
+}
