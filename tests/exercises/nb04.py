@@ -1,0 +1,195 @@
+"""Answers to notebook 04's graded tasks: right ones written differently, and the mistakes
+students make, each with the regex of the message that must reject it."""
+
+DENSE = '''
+def dense_backward(X, W, G):
+    """X (batch, in), W (in, out), G (batch, out) -> dW, db, dX."""
+'''
+TANH = '''
+def tanh_backward(Z, G):
+    """Z, G: (batch, features) -> dL/dZ."""
+'''
+NETWORK = '''
+def network_backward(grad_y_hat, W1, W2, cache):
+    """-> dW1, db1, dW2, db2."""
+    X, Z1, H = cache
+'''
+TRAIN = '''
+def train_xor(params, X, y, lr, num_epochs):
+    """Full-batch gradient descent; params updated in place; returns the losses."""
+    loss = mfs.MSE()
+    losses = []
+'''
+BCE = '''
+def bce_grad(z, y):
+    """z, y: (batch, outputs) -> dL/dz."""
+'''
+SCALE = '''
+def scale_backward(X, s, G):
+    """Y = X * s -> dX, ds."""
+'''
+TRAIN_LOOP = '''
+    for epoch in range(num_epochs):
+        y_hat, cache = network_forward(X, params["W1"], params["b1"], params["W2"], params["b2"])
+        loss_value, grad = loss(y_hat, y)
+        grads = network_backward(grad, params["W1"], params["W2"], cache)
+'''
+
+ANSWERS = {
+    "nb04_dense_backward": {
+        "correct": [
+            DENSE + "    return np.einsum('ni,nj->ij', X, G), np.einsum('nj->j', G), np.einsum('nj,ij->ni', G, W)\n",
+            DENSE + "    dW = np.dot(X.T, G)\n    db = np.ones(len(G), dtype=G.dtype) @ G\n"
+                    "    dX = (W @ G.T).T\n    return dW, db, dX\n",
+        ],
+        "wrong": [
+            # a missing transpose in dX: the shapes fit only for square layers
+            (DENSE + "    return X.T @ G, G.sum(axis=0), G @ W\n", r"raised ValueError"),
+            # a missing transpose that passes the visible layers' shapes? no: caught by the square hidden ones
+            (DENSE + "    dX = G @ W.T if W.shape[0] != W.shape[1] else G @ W\n"
+                     "    return X.T @ G, G.sum(axis=0), dX\n", r"dX for X \(4, 4\).*relative error"),
+            # no sum over the batch for db
+            (DENSE + "    return X.T @ G, G, G @ W.T\n", r"db .*has shape \(5, 4\), expected \(4,\)"),
+            # a mean where the sum belongs: the loss already averaged over the batch
+            (DENSE + "    return X.T @ G / len(X), G.mean(axis=0), G @ W.T\n",
+             r"dW for .*relative error"),
+            # the product in the wrong order
+            (DENSE + "    return G.T @ X, G.sum(axis=0), G @ W.T\n", r"dW .*has shape \(4, 3\), expected \(3, 4\)"),
+            # a sign error
+            (DENSE + "    return -(X.T @ G), -G.sum(axis=0), -(G @ W.T)\n", r"relative error 1e\+00"),
+        ],
+    },
+    "nb04_tanh_backward": {
+        "correct": [
+            TANH + "    return G / np.cosh(Z) ** 2\n",
+            TANH + "    A = np.tanh(Z)\n    return G - G * A * A\n",
+            TANH + "    return G * mfs.tanh_derivative(Z)\n",
+        ],
+        "wrong": [
+            # the input used where the output belongs: 1 - Z**2 instead of 1 - tanh(Z)**2
+            (TANH + "    return G * (1 - Z ** 2)\n", r"where tanh is flat"),
+            # the local derivative alone, without the upstream gradient
+            (TANH + "    return 1 - np.tanh(Z) ** 2\n", r"doubling G did not double"),
+            # the sigmoid's formula carried over
+            (TANH + "    A = np.tanh(Z)\n    return G * A * (1 - A)\n", r"where tanh is flat"),
+            # a sign error
+            (TANH + "    return G * (np.tanh(Z) ** 2 - 1)\n", r"relative error 1e\+00"),
+        ],
+    },
+    "nb04_network_backward": {
+        "correct": [
+            NETWORK + "    dW2 = H.T @ grad_y_hat\n    db2 = grad_y_hat.sum(0)\n"
+                      "    dZ1 = (grad_y_hat @ W2.T) * (1 - np.tanh(Z1) ** 2)\n"
+                      "    dW1 = X.T @ dZ1\n    db1 = dZ1.sum(0)\n    return dW1, db1, dW2, db2\n",
+            NETWORK + "    dW2, db2, dH = dense_backward(H, W2, grad_y_hat)\n"
+                      "    dW1, db1, _ = dense_backward(X, W1, tanh_backward(Z1, dH))\n"
+                      "    return dW1, db1, dW2, db2\n",
+        ],
+        "wrong": [
+            # the activation's output where its input is needed
+            (NETWORK + "    dW2, db2, dH = dense_backward(H, W2, grad_y_hat)\n"
+                       "    dZ1 = tanh_backward(H, dH)\n    dW1, db1, _ = dense_backward(X, W1, dZ1)\n"
+                       "    return dW1, db1, dW2, db2\n",
+             r"wrong: dW1, db1; right: dW2, db2; the output layer's gradients are right"),
+            # dividing by the batch twice: the loss's gradient is already a mean
+            (NETWORK + "    dW2, db2, dH = dense_backward(H, W2, grad_y_hat / len(X))\n"
+                       "    dZ1 = tanh_backward(Z1, dH)\n    dW1, db1, _ = dense_backward(X, W1, dZ1)\n"
+                       "    return dW1, db1, dW2, db2\n",
+             r"every gradient is wrong.*constant factor"),
+            # a sign error
+            (NETWORK + "    dW2, db2, dH = dense_backward(H, W2, grad_y_hat)\n"
+                       "    dZ1 = tanh_backward(Z1, -dH)\n    dW1, db1, _ = dense_backward(X, W1, dZ1)\n"
+                       "    return dW1, db1, dW2, db2\n",
+             r"dW1 points the opposite way: a sign is flipped"),
+            # the activation skipped
+            (NETWORK + "    dW2, db2, dH = dense_backward(H, W2, grad_y_hat)\n"
+                       "    dW1, db1, _ = dense_backward(X, W1, dH)\n    return dW1, db1, dW2, db2\n",
+             r"wrong: dW1, db1"),
+            # the output layer fed with the wrong input (X instead of H): shapes differ
+            (NETWORK + "    dW2, db2, dH = dense_backward(X, W2, grad_y_hat)\n"
+                       "    dZ1 = tanh_backward(Z1, dH)\n    dW1, db1, _ = dense_backward(X, W1, dZ1)\n"
+                       "    return dW1, db1, dW2, db2\n",
+             r"dW2 .*has shape|raised ValueError"),
+        ],
+    },
+    "nb04_train_xor": {
+        "correct": [
+            TRAIN + TRAIN_LOOP + "        for array, g in zip(params.values(), grads):\n"
+                                 "            array[...] = array - lr * g\n"
+                                 "        losses.append(loss_value)\n    return losses\n",
+            TRAIN + TRAIN_LOOP + "        params['W1'] -= lr * grads[0]\n        params['b1'] -= lr * grads[1]\n"
+                                 "        params['W2'] -= lr * grads[2]\n        params['b2'] -= lr * grads[3]\n"
+                                 "        losses += [loss_value]\n    return losses\n",
+        ],
+        "wrong": [
+            # notebook 01's style on local names: the caller's arrays never change
+            (TRAIN + "    W1, b1, W2, b2 = params['W1'], params['b1'], params['W2'], params['b2']\n"
+                     "    for epoch in range(num_epochs):\n"
+                     "        y_hat, cache = network_forward(X, W1, b1, W2, b2)\n"
+                     "        loss_value, grad = loss(y_hat, y)\n"
+                     "        dW1, db1, dW2, db2 = network_backward(grad, W1, W2, cache)\n"
+                     "        W1, b1, W2, b2 = W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2\n"
+                     "        losses.append(loss_value)\n    return losses\n",
+             r"params are unchanged"),
+            # a sign error: steps uphill
+            (TRAIN + TRAIN_LOOP + "        for name, g in zip(['W1', 'b1', 'W2', 'b2'], grads):\n"
+                                  "            params[name] += lr * g\n"
+                                  "        losses.append(loss_value)\n    return losses\n",
+             r"the loss rose|uphill"),
+            # gradients computed once, before the loop
+            (TRAIN + "    y_hat, cache = network_forward(X, params['W1'], params['b1'], params['W2'], params['b2'])\n"
+                     "    grads = network_backward(loss(y_hat, y)[1], params['W1'], params['W2'], cache)\n"
+                     "    for epoch in range(num_epochs):\n"
+                     "        y_hat, cache = network_forward(X, params['W1'], params['b1'], params['W2'], params['b2'])\n"
+                     "        losses.append(loss(y_hat, y)[0])\n"
+                     "        for name, g in zip(['W1', 'b1', 'W2', 'b2'], grads):\n"
+                     "            params[name] -= lr * g\n    return losses\n",
+             r"called network_backward 1 times"),
+            # the package's model instead of their own backward pass
+            (TRAIN + "    model = mfs.Sequential(mfs.Dense(2, 4, rng=np.random.default_rng(0), init='xavier', dtype=np.float64),\n"
+                     "                           mfs.Tanh(), mfs.Dense(4, 1, rng=np.random.default_rng(0), init='xavier', dtype=np.float64))\n"
+                     "    return list(mfs.fit(model, X, y, loss=loss, optimizer=mfs.SGD(lr), num_epochs=num_epochs,\n"
+                     "                        batch_size=4, rng=np.random.default_rng(0))['loss'])\n",
+             r"called network_backward 0 times"),
+            # the loss recorded after the step
+            (TRAIN + TRAIN_LOOP + "        for name, g in zip(['W1', 'b1', 'W2', 'b2'], grads):\n"
+                                  "            params[name] -= lr * g\n"
+                                  "        losses.append(loss(network_forward(X, *params.values())[0], y)[0])\n"
+                                  "    return losses\n",
+             r"first loss returned is not the loss of the starting parameters"),
+        ],
+    },
+    "nb04_bce_grad": {
+        "correct": [
+            BCE + "    return (1 / (1 + np.exp(-z)) - y) / np.prod(z.shape)\n",
+            BCE + "    p = mfs.sigmoid(z)\n    return (p - y) / y.size\n",
+        ],
+        "wrong": [
+            (BCE + "    return mfs.sigmoid(z) - y\n", r"relative error"),
+            (BCE + "    return (y - mfs.sigmoid(z)) / z.size\n", r"relative error 1e\+00"),
+            (BCE + "    return (z - y) / z.size\n", r"relative error"),
+            # a mean over the batch only: right for one output, wrong for several
+            (BCE + "    return (mfs.sigmoid(z) - y) / len(z)\n", r"z of shape \(5, 3\): relative error"),
+        ],
+    },
+    "nb04_scale_backward": {
+        "correct": [
+            SCALE + "    return G * s[None, :], np.einsum('nf,nf->f', G, X)\n",
+        ],
+        "wrong": [
+            # no sum over the batch
+            (SCALE + "    return G * s, G * X\n", r"ds .*has shape \(5, 3\), expected \(3,\)"),
+            (SCALE + "    return G * X, (G * s).sum(axis=0)\n", r"relative error"),
+            (SCALE + "    return G * s, (G * X).mean(axis=0)\n", r"ds for .*relative error"),
+        ],
+    },
+    "nb04_predict_error": {
+        "correct": ["predicted_error = 0.6\n", "predicted_error = 3 / 5\n"],
+        "wrong": [
+            ("predicted_error = 0.25\n", r"the factor the gradients are off by"),
+            ("predicted_error = 0.75\n", r"is not the relative error"),
+            ("predicted_error = 1.5\n", r"lies between 0 and 1"),
+            ("predicted_error = 'about 0.6'\n", r"should be a number"),
+        ],
+    },
+}
