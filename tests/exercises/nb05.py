@@ -1,0 +1,143 @@
+"""Answers to notebook 05's graded tasks: right ones written differently, and the mistakes
+students make, each with the regex of the message that must reject it."""
+
+FORWARD = '''
+def forward_stds(X, weights, activation):
+    """X: (batch, width); weights: list of (width, width); returns (len(weights),)."""
+'''
+
+INIT = '''
+def init_weights(fan_in, fan_out, kind, rng):
+    """(fan_in, fan_out) float32 weights for kind "he" or "xavier"."""
+'''
+
+# The body of a correct initializer once `std` is known, and the check of `kind`.
+KIND_CHECK = ('    if kind not in ("he", "xavier"):\n'
+              '        raise ValueError(f"unknown kind {kind!r}")\n')
+
+ANSWERS = {
+    "nb05_forward_stds": {
+        "correct": [
+            FORWARD + "    h, out = X, []\n"
+                      "    for W in weights:\n"
+                      "        h = activation(np.matmul(h, W))\n"
+                      "        out.append(np.sqrt(np.mean((h - h.mean()) ** 2)))\n"
+                      "    return np.asarray(out)\n",
+            FORWARD + "    import itertools\n"
+                      "    hs = itertools.accumulate(weights, lambda h, W: activation(h @ W), initial=X)\n"
+                      "    return np.array([np.std(h) for h in list(hs)[1:]])\n",
+        ],
+        "wrong": [
+            # the std of the pre-activations z = h W, not of the layer's output
+            (FORWARD + "    h, out = X, []\n"
+                       "    for W in weights:\n"
+                       "        z = h @ W\n"
+                       "        out.append(z.std())\n"
+                       "        h = activation(z)\n"
+                       "    return np.array(out)\n", r"layer 1's output is wrong"),
+            # the variance instead of the standard deviation
+            (FORWARD + "    h, out = X, []\n"
+                       "    for W in weights:\n"
+                       "        h = activation(h @ W)\n"
+                       "        out.append(h.var())\n"
+                       "    return np.array(out)\n", r"layer 1's output is wrong"),
+            # every layer fed the input X instead of the previous layer's output
+            (FORWARD + "    return np.array([activation(X @ W).std() for W in weights])\n",
+             r"layer 1 is right but .*layer 2's output is wrong.*previous layer"),
+            # the std of each unit over the batch, averaged over units
+            (FORWARD + "    h, out = X, []\n"
+                       "    for W in weights:\n"
+                       "        h = activation(h @ W)\n"
+                       "        out.append(h.std(axis=0).mean())\n"
+                       "    return np.array(out)\n", r"layer 1's output is wrong"),
+            # the input's std included as a first entry
+            (FORWARD + "    h, out = X, [X.std()]\n"
+                       "    for W in weights:\n"
+                       "        h = activation(h @ W)\n"
+                       "        out.append(h.std())\n"
+                       "    return np.array(out)\n", r"has shape \(7,\), expected \(6,\)"),
+        ],
+    },
+    "nb05_init_weights": {
+        "correct": [
+            # Glorot's uniform distribution: U(-a, a) has std a/√3
+            INIT + KIND_CHECK +
+            "    fan = fan_in / 2 if kind == 'he' else (fan_in + fan_out) / 2\n"
+            "    limit = np.sqrt(3.0 / fan)\n"
+            "    return rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(np.float32)\n",
+            INIT + KIND_CHECK +
+            "    variance = {'he': 2 / fan_in, 'xavier': 2 / (fan_in + fan_out)}[kind]\n"
+            "    return rng.normal(0.0, variance ** 0.5, (fan_in, fan_out)).astype('float32')\n",
+            INIT + KIND_CHECK +
+            "    return mfs.Dense(fan_in, fan_out, rng=rng, init=kind).params['W'].copy()\n",
+        ],
+        "wrong": [
+            # He's scale with fan_out: right only for square layers
+            (INIT + KIND_CHECK +
+             "    std = np.sqrt(2 / (fan_out if kind == 'he' else fan_in + fan_out))\n"
+             "    return (std * rng.standard_normal((fan_in, fan_out))).astype(np.float32)\n",
+             r"wrong scale for a layer with fan_in=400 != fan_out=100 and kind='he'"),
+            # the variance used as the standard deviation
+            (INIT + KIND_CHECK +
+             "    var = 2 / fan_in if kind == 'he' else 2 / (fan_in + fan_out)\n"
+             "    return (var * rng.standard_normal((fan_in, fan_out))).astype(np.float32)\n",
+             r"wrong scale for a square layer and kind='he'"),
+            # Xavier as √(1/fan_out): right for square layers only
+            (INIT + KIND_CHECK +
+             "    std = np.sqrt(2 / fan_in) if kind == 'he' else np.sqrt(1 / fan_out)\n"
+             "    return (std * rng.standard_normal((fan_in, fan_out))).astype(np.float32)\n",
+             r"wrong scale for a layer with fan_in=400 != fan_out=100 and kind='xavier'"),
+            # He without the factor 2 (the linear/tanh argument used for ReLU)
+            (INIT + KIND_CHECK +
+             "    std = np.sqrt(1 / fan_in) if kind == 'he' else np.sqrt(2 / (fan_in + fan_out))\n"
+             "    return (std * rng.standard_normal((fan_in, fan_out))).astype(np.float32)\n",
+             r"wrong scale for a square layer and kind='he'"),
+            # uniform on [-std, std]: its std is std/√3
+            (INIT + KIND_CHECK +
+             "    std = np.sqrt(2 / fan_in) if kind == 'he' else np.sqrt(2 / (fan_in + fan_out))\n"
+             "    return rng.uniform(-std, std, (fan_in, fan_out)).astype(np.float32)\n",
+             r"wrong scale for a square layer"),
+            # the global NumPy generator instead of rng
+            (INIT + KIND_CHECK +
+             "    std = np.sqrt(2 / fan_in) if kind == 'he' else np.sqrt(2 / (fan_in + fan_out))\n"
+             "    return (std * np.random.randn(fan_in, fan_out)).astype(np.float32)\n",
+             r"does not draw from rng alone"),
+            # float64 left in
+            (INIT + KIND_CHECK +
+             "    std = np.sqrt(2 / fan_in) if kind == 'he' else np.sqrt(2 / (fan_in + fan_out))\n"
+             "    return std * rng.standard_normal((fan_in, fan_out))\n",
+             r"has dtype float64, expected float32"),
+            # a positive mean: |N(0, std)|
+            (INIT + KIND_CHECK +
+             "    std = np.sqrt(2 / fan_in) if kind == 'he' else np.sqrt(2 / (fan_in + fan_out))\n"
+             "    return np.abs(std * rng.standard_normal((fan_in, fan_out))).astype(np.float32)\n",
+             r"does not have mean 0"),
+            # an unknown kind silently treated as Xavier (only the hidden tests catch it)
+            (INIT +
+             "    std = np.sqrt(2 / fan_in) if kind == 'he' else np.sqrt(2 / (fan_in + fan_out))\n"
+             "    return (std * rng.standard_normal((fan_in, fan_out))).astype(np.float32)\n",
+             r"should raise ValueError for an unknown kind"),
+        ],
+    },
+    "nb05_predict_std": {
+        "correct": [
+            "z10_std = None\nz10_std = math.sqrt(200 * 0.12**2) * 1.2**9\n",
+            "z10_std = None\nvar = 200 * 0.0144\nfor layer in range(2, 11):\n"
+            "    var = 200 * 0.0144 * var / 2\nz10_std = var ** 0.5\n",
+            "z10_std = None\nz10_std = 8.76\n",
+        ],
+        "wrong": [
+            # Xavier-like reasoning: "the spread stays 1"
+            ("z10_std = None\nz10_std = 1.0\n", r"more than 5 % away"),
+            # ReLU's factor 1/2 forgotten
+            ("z10_std = None\nz10_std = math.sqrt(200 * 0.12**2) ** 10\n", r"more than 5 % away"),
+            # one layer too many: ten ReLU halvings
+            ("z10_std = None\nz10_std = math.sqrt(200 * 0.12**2) * 1.2**10\n", r"more than 5 % away"),
+            # the variance, not the standard deviation
+            ("z10_std = None\nz10_std = 200 * 0.12**2 * 1.44**9\n", r"more than 5 % away"),
+            # not answered
+            ("z10_std = None\n", r"z10_std is None"),
+            ("z10_std = None\nz10_std = '8.8'\n", r"should be a number"),
+        ],
+    },
+}
