@@ -116,8 +116,19 @@ class Sequential:
 
         ``training`` defaults to the mode set by ``train()`` / ``eval()``.
         Inputs are cast to the model's dtype (float64 data would otherwise turn every
-        product into float64 and double the time).
+        product into float64 and double the time). Inputs with NaN or infinity raise
+        ``ValueError`` (a saturating layer such as Tanh would otherwise turn an infinity
+        into a plausible-looking output).
         """
+        x = check_real_array(x, "the model's input x")
+        if x.ndim == 2 and not all_finite(x):
+            raise ValueError("the model's input x contains NaN or infinity; check the data "
+                             "preprocessing (e.g. np.isnan(X).any(axis=1) finds the rows)")
+        return self._forward(x, training)
+
+    def _forward(self, x: np.ndarray, training: bool | None = None) -> np.ndarray:
+        """``forward`` for inputs already checked to be finite (``fit`` checks the whole
+        data set once, ``predict`` all its rows), so no step pays a pass over its batch."""
         x = check_real_array(x, "the model's input x")
         if x.dtype != self.dtype:
             x = x.astype(self.dtype)
@@ -174,7 +185,7 @@ class Sequential:
         x = check_real_array(x, "the model's input x")
         if x.ndim == 2 and not all_finite(x):
             raise ValueError("inputs contain NaN or infinity; check the data preprocessing")
-        parts = [self.forward(x[i:i + batch_size], training=False)
+        parts = [self._forward(x[i:i + batch_size], training=False)
                  for i in range(0, max(len(x), 1), batch_size)]
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 

@@ -246,7 +246,8 @@ def fit(
                 # Overflow is expected when training diverges; the check below reports it
                 # with advice, so numpy's own warnings would only add noise.
                 with np.errstate(over="ignore", invalid="ignore"):
-                    y_hat = model.forward(X_batch, training=True)
+                    # X was checked to be finite as a whole: skip the per-batch pass.
+                    y_hat = model._forward(X_batch, training=True)
                     batch_loss, grad = loss(y_hat, y_batch)
                     if not np.isfinite(batch_loss):
                         raise TrainingDiverged(
