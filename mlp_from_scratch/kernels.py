@@ -47,11 +47,27 @@ def adam_update_numpy(p, g, m, v, b1, one_minus_b1, b2, one_minus_b2, step_size,
     ``m = b1 m + (1 − b1) g``, ``v = b2 v + (1 − b2) g²``,
     ``p −= step_size · m / (√v + eps)`` (see ``Adam`` for the folded bias corrections).
     The scalars have the arrays' dtype, so float32 stays float32."""
+    # Each operation writes into one reused scratch array: a new temporary for each would
+    # cost an allocation of the whole parameter vector, and made this step 3 times slower.
+    tmp = _scratch_like(p)
     m *= b1
-    m += one_minus_b1 * g
+    m += np.multiply(one_minus_b1, g, out=tmp)                     # m = b1 m + (1 − b1) g
     v *= b2
-    v += one_minus_b2 * (g * g)
-    p -= step_size * (m / (np.sqrt(v) + eps))
+    v += np.multiply(one_minus_b2, np.square(g, out=tmp), out=tmp)  # v = b2 v + (1 − b2) g²
+    denominator = np.add(np.sqrt(v, out=tmp), eps, out=tmp)        # √v + eps
+    p -= np.multiply(step_size, np.divide(m, denominator, out=tmp), out=tmp)
+
+
+_scratch = np.empty(0)
+
+
+def _scratch_like(p):
+    """A scratch array of ``p``'s size and dtype, kept between calls (the optimizer steps
+    the same parameter vector every batch)."""
+    global _scratch
+    if _scratch.size != p.size or _scratch.dtype != p.dtype:
+        _scratch = np.empty(p.size, p.dtype)
+    return _scratch.reshape(p.shape)
 
 
 def adam_update_loop(p, g, m, v, b1, one_minus_b1, b2, one_minus_b2, step_size, eps):
