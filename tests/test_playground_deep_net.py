@@ -124,6 +124,7 @@ def test_playground_controls_and_callbacks():
     assert expected <= set(controls)
     image = controls["mlpfs-figure"]
     first = image.value
+    assert "20 × tanh (width 128), gain 1.00" in box.figure._suptitle.get_text()  # the default state
     assert first[:8] == b"\x89PNG\r\n\x1a\n"
     controls["mlpfs-activation-dropdown"].value = "relu"
     assert image.value != first                                   # a change redraws

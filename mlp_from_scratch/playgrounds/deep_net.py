@@ -207,7 +207,9 @@ def png(fig: Figure) -> bytes:
 
 def playground():
     """The live playground: depth, width, activation, gain (with Xavier and He buttons)
-    and batch norm; the figure redraws on every change. Returns the widget box."""
+    and batch norm; the figure redraws on every change. Returns the widget box, whose
+    ``figure`` is the drawing shown (at first, the default state's: pass it to
+    ``playgrounds.show`` as the static fallback)."""
     import ipywidgets as w
 
     style = {"description_width": "90px"}
@@ -247,4 +249,5 @@ def playground():
     controls = w.VBox([depth, width, activation, gain, w.HBox([xavier, he]), batch_norm, note])
     box = w.HBox([controls, image])
     box.redraw = redraw  # for tests: the callbacks are plain functions
+    box.figure = fig      # the current drawing: the default state's, for a static fallback
     return box
