@@ -1,0 +1,126 @@
+"""Answers to notebook 06's graded tasks: right ones written differently, and the mistakes
+students make, each with the regex of the message that must reject it."""
+
+MOMENTUM = '''
+class Momentum:
+    def __init__(self, lr, momentum=0.9):
+        self.lr, self.momentum = lr, momentum
+        self.v = None
+
+    def step(self, p, g):
+        if self.v is None:
+            self.v = np.zeros_like(p)
+'''
+ADAM = '''
+class Adam:
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+        self.m = self.v = None
+        self.t = 0
+
+    def step(self, p, g):
+        if self.m is None:
+            self.m, self.v = np.zeros_like(p), np.zeros_like(p)
+'''
+MOMENTS = '''
+        self.m = self.beta1 * self.m + (1 - self.beta1) * g
+        self.v = self.beta2 * self.v + (1 - self.beta2) * g**2
+'''
+PREDICT = '''
+kappa = None
+best_momentum = None
+steps_ratio = None
+'''
+
+ANSWERS = {
+    "nb06_momentum": {
+        "correct": [
+            # CS231n's form: the velocity holds -lr times the sum, and is added to p
+            MOMENTUM + "        self.v = self.momentum * self.v - self.lr * g\n        p += self.v\n",
+            # velocity started from the first gradient, updated in place; p written through [...]
+            MOMENTUM.replace("self.v = np.zeros_like(p)", "self.v = np.array(g, dtype=float)\n            "
+                             "p[...] = p - self.lr * self.v\n            return")
+            + "        self.v *= self.momentum\n        self.v += g\n        p[...] = p - self.lr * self.v\n",
+        ],
+        "wrong": [
+            # the velocity's sign flipped: steps go uphill
+            (MOMENTUM + "        self.v = self.momentum * self.v - g\n        p -= self.lr * self.v\n", r"uphill"),
+            # lr applied twice: once inside the velocity, once in the step
+            (MOMENTUM + "        self.v = self.momentum * self.v + self.lr * g\n        p -= self.lr * self.v\n",
+             r"first step has the wrong size.*lr"),
+            # the velocity is not kept between calls
+            (MOMENTUM + "        v = np.zeros_like(p)\n        v = self.momentum * v + g\n        p -= self.lr * v\n",
+             r"step 1 is right but p is wrong after step 2.*state kept"),
+            # an exponential moving average (dampening) instead of the sum of the table
+            (MOMENTUM + "        self.v = self.momentum * self.v + (1 - self.momentum) * g\n"
+                        "        p -= self.lr * self.v\n", r"first step has the wrong size"),
+            # a new array instead of an in-place update
+            (MOMENTUM + "        self.v = self.momentum * self.v + g\n        p = p - self.lr * self.v\n",
+             r"p did not change.*in place"),
+        ],
+    },
+    "nb06_adam": {
+        "correct": [
+            # both corrections folded into scalars, as the package does
+            ADAM + "        self.t += 1\n" + MOMENTS
+            + "        c1, c2 = 1 - self.beta1**self.t, np.sqrt(1 - self.beta2**self.t)\n"
+              "        p -= (self.lr * c2 / c1) * self.m / (np.sqrt(self.v) + self.eps * c2)\n",
+            # t counted from 0, and the correction uses t + 1
+            ADAM + MOMENTS.replace("g**2", "np.square(g)")
+            + "        m_hat = self.m / (1 - np.power(self.beta1, self.t + 1))\n"
+              "        v_hat = self.v / (1 - np.power(self.beta2, self.t + 1))\n"
+              "        self.t = self.t + 1\n"
+              "        np.subtract(p, self.lr * m_hat / (np.sqrt(v_hat) + self.eps), out=p)\n",
+        ],
+        "wrong": [
+            # no bias correction
+            (ADAM + "        self.t += 1\n" + MOMENTS + "        p -= self.lr * self.m / (np.sqrt(self.v) + self.eps)\n",
+             r"after the first step.*bias correction"),
+            # bias correction with t starting at 0: the first step divides by 1 - beta**0 = 0
+            (ADAM + MOMENTS
+             + "        m_hat = self.m / (1 - self.beta1**self.t)\n        v_hat = self.v / (1 - self.beta2**self.t)\n"
+               "        self.t += 1\n        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)\n",
+             r"p after step 1 contains NaN or infinity: a division by zero"),
+            # eps inside the square root
+            (ADAM + "        self.t += 1\n" + MOMENTS
+             + "        m_hat = self.m / (1 - self.beta1**self.t)\n        v_hat = self.v / (1 - self.beta2**self.t)\n"
+               "        p -= self.lr * m_hat / np.sqrt(v_hat + self.eps)\n",
+             r"gradients of size about 1e-05.*where eps enters"),
+            # m and v not kept between calls (t is)
+            (ADAM + "        self.t += 1\n        m = (1 - self.beta1) * g\n        v = (1 - self.beta2) * g**2\n"
+                    "        m_hat = m / (1 - self.beta1**self.t)\n        v_hat = v / (1 - self.beta2**self.t)\n"
+                    "        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)\n",
+             r"p is wrong after step 2.*state kept"),
+            # only the first moment corrected
+            (ADAM + "        self.t += 1\n" + MOMENTS
+             + "        m_hat = self.m / (1 - self.beta1**self.t)\n"
+               "        p -= self.lr * m_hat / (np.sqrt(self.v) + self.eps)\n",
+             r"first step has the wrong size"),
+            # the default betas hard-coded instead of the object's own
+            (ADAM + "        self.t += 1\n"
+             + MOMENTS.replace("self.beta1", "0.9").replace("self.beta2", "0.999")
+             + "        m_hat = self.m / (1 - 0.9**self.t)\n        v_hat = self.v / (1 - 0.999**self.t)\n"
+               "        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)\n",
+             r"beta1=0\.5.*own attributes"),
+        ],
+    },
+    "nb06_predict_kappa": {
+        "correct": [
+            PREDICT + "kappa = 9\nbest_momentum = 0.25\nsteps_ratio = 3   # about sqrt(kappa)\n",
+            PREDICT + "import math\nkappa = 18 / 2\nbest_momentum = ((3 - 1) / (3 + 1)) ** 2\n"
+                      "steps_ratio = math.log(0.5) / math.log(0.8)\n",
+        ],
+        "wrong": [
+            # the ratio of the diagonal entries, which a rotation changes
+            (PREDICT + "kappa = 10 / 10\nbest_momentum = 0.0\nsteps_ratio = 3.0\n", r"kappa = 1 is not"),
+            # Polyak's momentum without the square
+            (PREDICT + "kappa = 9\nbest_momentum = (3 - 1) / (3 + 1)\nsteps_ratio = 3.1\n",
+             r"best_momentum = 0\.5 is not"),
+            # kappa instead of its square root
+            (PREDICT + "kappa = 9\nbest_momentum = 0.25\nsteps_ratio = 9\n", r"steps_ratio = 9 does not"),
+            # the ratio turned upside down
+            (PREDICT + "kappa = 9\nbest_momentum = 0.25\nsteps_ratio = 1 / 3\n",
+             r"steps_ratio is 0\.33.*more steps"),
+        ],
+    },
+}
