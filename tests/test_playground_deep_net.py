@@ -118,6 +118,7 @@ def test_playground_controls_and_callbacks():
     pytest.importorskip("ipywidgets")
     box = deep_net.playground()
     controls = {cls: widget for widget in _walk(box) for cls in widget._dom_classes}
+    assert "mlpfs-deep-net-playground" in box._dom_classes
     expected = {"mlpfs-depth-slider", "mlpfs-width-slider", "mlpfs-activation-dropdown",
                 "mlpfs-gain-slider", "mlpfs-xavier-button", "mlpfs-he-button",
                 "mlpfs-batchnorm-checkbox", "mlpfs-figure"}

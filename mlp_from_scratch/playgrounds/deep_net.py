@@ -248,6 +248,7 @@ def playground():
     redraw()
     controls = w.VBox([depth, width, activation, gain, w.HBox([xavier, he]), batch_norm, note])
     box = w.HBox([controls, image])
+    box.add_class("mlpfs-deep-net-playground")  # scopes the shared classes above in a page
     box.redraw = redraw  # for tests: the callbacks are plain functions
     box.figure = fig      # the current drawing: the default state's, for a static fallback
     return box
