@@ -105,7 +105,9 @@ class Layer:
             raise ValueError(f"{self!r}.backward was called before forward: call "
                              "forward(x, training=True) on this batch first")
         grad_out = check_real_array(grad_out, f"the gradient passed to {self!r}.backward")
-        shape = self._out_shape
+        # Subclasses written elsewhere may not record it: an elementwise layer's output
+        # has its input's shape.
+        shape = getattr(self, "_out_shape", None) or cached.shape
         if grad_out.shape != shape:
             raise ValueError(
                 f"{self!r}.backward got a gradient of shape {grad_out.shape}, but the last "
@@ -216,6 +218,8 @@ class ReLU(Activation):
     The hidden layers of every MNIST net are ReLUs, so both directions use compiled
     loops (``kernels.py``): one pass over memory instead of NumPy's two or three.
     """
+
+    function = staticmethod(kernels.relu)
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x = _for_kernel(self._check_input(x))

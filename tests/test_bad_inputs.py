@@ -491,6 +491,7 @@ CASES = [
     ("Dense 1-D input", lambda: mfs.Dense(2, 3, rng=rng()).forward(np.ones(2)), ValueError, r"\(batch, 2\)"),
     ("ReLU string input", lambda: mfs.ReLU().forward(np.array([["1"]])), TypeError, "must hold numbers"),
     ("Tanh list input", lambda: mfs.Tanh().forward([[0.0, 1.0]]), None, None),
+    ("a subclass whose forward records only _z", lambda: _own_forward_layer(), None, None),
     # activations
     ("sigmoid complex", lambda: mfs.sigmoid(np.array([1j])), TypeError, "complex"),
     ("softmax scalar", lambda: mfs.softmax(np.float32(3)), ValueError, "scalar"),
@@ -701,6 +702,22 @@ CASES = [
     ("plot_surface_3d wrong width", lambda: mfs.plot_decision_surface_3d(lambda P: np.zeros((len(P), 3)), points=5), ValueError, "one output"),
     ("plot_surface_3d X without y", lambda: mfs.plot_decision_surface_3d(lambda P: P[:, 0], X=X4), ValueError, "both X and y"),
 ]
+
+
+def _own_forward_layer():
+    class Square(mfs.layers.Activation):  # written the way a student might
+        def forward(self, x, training=False):
+            self._z = x
+            return x * x
+
+        def derivative(self, z):
+            return 2 * z
+
+    layer = Square()
+    layer.forward(X4)
+    np.testing.assert_array_equal(layer.backward(np.ones((4, 2))), 2 * X4)
+    with pytest.raises(ValueError, match="shape"):
+        layer.backward(np.ones((3, 2)))
 
 
 def _lr(opt, value):
