@@ -94,7 +94,7 @@ notebook-times: $(VENV)/.ready-dev
 lock: $(VENV)/.ready-dev
 	@mkdir -p $(TOOLS); uv=$$($(FIND_UV)); test -n "$$uv" || { echo "make lock needs uv"; exit 1; }; \
 	"$$uv" pip freeze --python $(BIN)/python --exclude-editable > $(TOOLS)/installed.txt && \
-	"$$uv" pip compile pyproject.toml --all-extras --python $(BIN)/python --no-header \
+	"$$uv" pip compile --quiet pyproject.toml --all-extras --python $(BIN)/python --no-header \
 		--no-annotate --no-emit-package setuptools -c $(TOOLS)/installed.txt -o $(TOOLS)/lock.txt && \
 	{ sed -n '/^#/p;/^#/!q' $(CONSTRAINTS); \
 	  sed 's/$$/ ; python_full_version >= "3.11.5"/' $(TOOLS)/lock.txt; } > $(TOOLS)/constraints.txt && \
