@@ -150,3 +150,10 @@ def test_the_widget_callbacks_train_reset_and_draw_the_surface():
             "mlpfs-activation-dropdown", "mlpfs-lr-slider", "mlpfs-seed-slider", "mlpfs-figure",
             "mlpfs-surface-figure", "mlpfs-status"} <= classes
     assert all(w.description for w in controls.values())
+
+
+def test_the_lr_slider_offers_the_exact_rate_it_starts_with():
+    assert nw.learning_rates(0.3) == list(nw.LEARNING_RATES)
+    assert nw.learning_rates(0.25) == sorted([*nw.LEARNING_RATES, 0.25])
+    ui, _ = nw.network_playground("moons", lr=0.25, static_epochs=1)
+    assert ui._mlpfs["controls"]["lr"].value == 0.25 and ui._mlpfs["state"]["state"].config.lr == 0.25

@@ -318,6 +318,14 @@ async def train_live(state: TrainingState, redraw: Callable[[TrainingState], Non
     return state
 
 
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+
+
+def learning_rates(lr: float) -> list[float]:
+    """The rates the lr slider offers: ``LEARNING_RATES`` and ``lr`` itself, in order."""
+    return sorted(set(LEARNING_RATES) | {float(lr)})
+
+
 def redraw_every(config: Config) -> int:
     """Epochs per redraw: enough that training, not drawing, takes most of the time."""
     return {"xor": 20, "moons": 5, "circles": 5, "spirals": 4}[config.dataset]
@@ -356,9 +364,10 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
     activation_menu = control(widgets.Dropdown(options=list(ACTIVATIONS), value=activation,
                                                description="activation", style=style),
                               "mlpfs-activation-dropdown")
-    lr_slider = control(widgets.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.1,
-                                               description="lr", readout_format=".3g",
-                                               style=style),
+    # a slider over fixed rates, so the rate shown is the rate used (a log slider would
+    # snap 0.3 to 10^-0.5 = 0.316)
+    lr_slider = control(widgets.SelectionSlider(options=learning_rates(lr), value=lr,
+                                                description="lr", style=style),
                         "mlpfs-lr-slider")
     seed_slider = control(widgets.IntSlider(value=seed, min=0, max=20, description="seed",
                                             style=style),
@@ -372,9 +381,11 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
     surface_button = control(widgets.Button(description="3-D surface",
                                             tooltip="draw the output as a 3-D surface"),
                              "mlpfs-surface-button")
-    image = control(widgets.Image(format="png"), "mlpfs-figure")
-    surface_image = control(widgets.Image(format="png", layout=widgets.Layout(display="none")),
-                            "mlpfs-surface-figure")
+    # shown at the figures' own pixel sizes (an Image otherwise stretches to the page width)
+    image = control(widgets.Image(format="png", layout=widgets.Layout(width="672px")),
+                    "mlpfs-figure")
+    surface_image = control(widgets.Image(format="png", layout=widgets.Layout(
+        display="none", width="416px")), "mlpfs-surface-figure")
     status = control(widgets.Label(), "mlpfs-status")
     prompt = control(widgets.HTML(f"<i>{PROMPT}</i>"), "mlpfs-prompt")
 
