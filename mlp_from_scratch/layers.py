@@ -48,9 +48,12 @@ def _check_dtype(dtype: DType, owner: str) -> np.dtype:
 def _for_kernel(x: np.ndarray) -> np.ndarray:
     """``x`` as a C-contiguous float32/float64 array: the layouts and dtypes the compiled
     loops are built for. A no-op (no copy) for the arrays a model passes."""
-    if x.dtype != np.float32 and x.dtype != np.float64:
+    if x.dtype not in _KERNEL_DTYPES:
         x = x.astype(np.float64 if x.dtype.itemsize > 4 else np.float32)
     return x if x.flags.c_contiguous else np.ascontiguousarray(x)
+
+
+_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class Layer:
@@ -86,7 +89,7 @@ class Layer:
     def _check_input(self, x: np.ndarray) -> np.ndarray:
         """``x`` as a real 2-D array of the width this layer takes (cheap: no pass over
         the elements); complex, string or object inputs raise TypeError."""
-        x = check_real_array(x, f"the input of {self!r}")
+        x = check_real_array(x, lambda: f"the input of {self!r}")
         if x.ndim != 2 or (self.in_features is not None and x.shape[1] != self.in_features):
             width = "features" if self.in_features is None else self.in_features
             raise ValueError(
@@ -104,7 +107,8 @@ class Layer:
         if cached is None:
             raise ValueError(f"{self!r}.backward was called before forward: call "
                              "forward(x, training=True) on this batch first")
-        grad_out = check_real_array(grad_out, f"the gradient passed to {self!r}.backward")
+        grad_out = check_real_array(grad_out,
+                                    lambda: f"the gradient passed to {self!r}.backward")
         # Subclasses written elsewhere may not record it: an elementwise layer's output
         # has its input's shape.
         shape = getattr(self, "_out_shape", None) or cached.shape

@@ -20,7 +20,7 @@ _FLOAT32 = np.dtype(np.float32)
 
 def _outputs(y_hat: np.ndarray, name: str) -> np.ndarray:
     """The network's outputs as a float32/float64 array ``(batch, outputs)``, batch ≥ 1."""
-    y_hat = check_real_array(y_hat, f"{name}: the predictions y_hat")
+    y_hat = check_real_array(y_hat, lambda: f"{name}: the predictions y_hat")
     if y_hat.dtype != np.float32 and y_hat.dtype != np.float64:
         raise TypeError(f"{name}: the predictions y_hat have dtype {y_hat.dtype}; a loss takes "
                         "the network's float outputs (integers would truncate the targets): "
@@ -86,7 +86,7 @@ def _targets_like(y_hat: np.ndarray, y: np.ndarray, name: str) -> np.ndarray:
 
     Casting here matters: float32 outputs minus int64 labels would silently give float64.
     """
-    y = check_real_array(y, f"{name}: the targets y")
+    y = check_real_array(y, lambda: f"{name}: the targets y")
     if y.ndim == 1 and y_hat.ndim == 2 and y_hat.shape[1] == 1:
         y = y[:, None]
     if y.shape != y_hat.shape:
@@ -174,7 +174,7 @@ class SoftmaxCrossEntropy(Loss):
         name = "SoftmaxCrossEntropy"
         z = _outputs(y_hat, name)
         batch, classes = z.shape
-        y = check_real_array(y, f"{name}: the targets y")
+        y = check_real_array(y, lambda: f"{name}: the targets y")
         if y.ndim == 1:
             if y.shape[0] != batch:
                 raise ValueError(f"{name}: {y.shape[0]} labels for {batch} outputs")

@@ -138,14 +138,8 @@ class Sequential:
                 f"{x.shape}" + ("; reshape images with X.reshape(len(X), -1)" if x.ndim > 2 else "")
             )
         training = self.training if training is None else training
-        inputs = x
         for layer in self.layers:
             x = layer.forward(x, training)
-        # Checking the small output (batch, out_features) is cheap; only when it is not
-        # finite do we pay a pass over the inputs, to tell bad data from a diverged model.
-        if not all_finite(x) and not all_finite(inputs):
-            raise ValueError("the model's input x contains NaN or infinity; check the data "
-                             "preprocessing (e.g. np.isnan(X).any(axis=1) finds the rows)")
         self._out_shape = x.shape
         return x
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -77,10 +78,17 @@ def check_generator(rng: Any, name: str = "rng") -> np.random.Generator:
     return rng
 
 
-def check_real_array(x: Any, name: str) -> np.ndarray:
+def check_real_array(x: Any, name: str | Callable[[], str]) -> np.ndarray:
     """``x`` as an ndarray of real numbers (ints, unsigned ints or floats; bools become
     float32). Complex values would silently lose their imaginary part, and strings or
-    objects fail deep inside NumPy, so both get a TypeError naming ``name``."""
+    objects fail deep inside NumPy, so both get a TypeError naming ``name``.
+
+    ``name`` may be a function that makes the name: the layers' names include their
+    repr, which only an error should pay for (this runs on every batch)."""
+    if type(x) is np.ndarray and x.dtype.kind in "fiu":  # the every-batch case, first
+        return x
+    if callable(name):
+        name = name()
     if not isinstance(x, np.ndarray):
         try:
             x = np.asarray(x)
