@@ -108,6 +108,7 @@ def softmax_jacobian(z: np.ndarray) -> np.ndarray:
     """
     z = _real(z)
     if z.ndim != 2:
-        raise ValueError(f"softmax_jacobian takes logits of shape (batch, classes), got shape {z.shape}")
+        raise ValueError(f"softmax_jacobian takes logits of shape (batch, classes), got shape "
+                         f"{z.shape}")
     s = softmax(z)
     return s[:, :, None] * (np.eye(s.shape[-1], dtype=s.dtype) - s[:, None, :])
