@@ -163,7 +163,7 @@ def draw_stepper(state: StepperState, X: np.ndarray, y: np.ndarray, title: str =
     ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="$x_1$", ylabel="$x_2$", aspect="equal",
            title=title or describe(state))
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper left", fontsize=7)
+        ax.legend(loc="upper left", fontsize=7, markerscale=0.4)
     return fig
 
 
@@ -195,7 +195,7 @@ def perceptron_stepper(gate: str = "and", *, w=(-0.3, 0.4), b: float = 0.1, lr: 
     next_button.add_class("mlpfs-next-button")
     reset_button = widgets.Button(description="Reset")
     reset_button.add_class("mlpfs-reset-button")
-    image = widgets.Image(format="png")
+    image = widgets.Image(format="png", layout=widgets.Layout(width="414px"))   # its own size
     image.add_class("mlpfs-figure")
     status = widgets.Label()
     status.add_class("mlpfs-status")
