@@ -16,6 +16,7 @@ import os
 import re
 import sys
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,7 +136,11 @@ def run_with_answers(notebook: Path, answers: dict) -> dict[tuple[str, str, int]
                 for kind, i, source in tries:
                     outcome = Outcome()
                     buffer = io.StringIO()
-                    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+                    # A wrong answer may overflow or divide by zero: what matters is the
+                    # check's verdict, not numpy's warnings on the way.
+                    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer), \
+                            warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
                         _run(shell, source, "the answer's own cell", outcome.errors)
                         for j in task.test_indices:
                             label = nb.cells[j].metadata["nbgrader"]["grade_id"]
