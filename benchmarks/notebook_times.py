@@ -38,13 +38,18 @@ def main(argv=None) -> None:
     for path in args.notebooks:
         nb = nbformat.read(path, as_version=4)
         load, start = os.getloadavg()[0], time.perf_counter()
-        NotebookClient(nb, timeout=600, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        try:
+            NotebookClient(nb, timeout=1800, kernel_name="python3",
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
+            error = ""
+        except Exception as err:  # time the others anyway; the table says which one failed
+            error = f"{type(err).__name__}: {str(err).strip().splitlines()[-1][:200]}"
         rows.append({"notebook": path.name, "seconds": round(time.perf_counter() - start, 1),
+                     "error": error,
                      "load_average_before": round(load, 2),
                      "load_average_after": round(os.getloadavg()[0], 2), "kernels": backend})
         print(f"  {path.name:<32} {rows[-1]['seconds']:6.1f} s   load average "
-              f"{load:.2f} -> {rows[-1]['load_average_after']:.2f}", flush=True)
+              f"{load:.2f} -> {rows[-1]['load_average_after']:.2f}  {error}", flush=True)
     total = round(sum(r["seconds"] for r in rows), 1)
     print(f"  {'total':<32} {total:6.1f} s")
     args.out.mkdir(parents=True, exist_ok=True)
