@@ -104,9 +104,66 @@ def save(locator, name: str) -> None:
 
 def test_01_neuron_sliders_redraw_the_decision_line(run_notebook):
     page = run_notebook("01_perceptron.ipynb")
-    cell = page.locator(".jp-CodeCell", has=page.locator(".widget-slider")).first
-    image = cell.locator(".jp-OutputArea-output img").last
+    cell = page.locator(".jp-CodeCell", has=page.locator(".widget-interact")).first
+    image = cell.locator(".widget-interact .widget-output").first  # replaced images sit inside
     before = picture(image)
     nudge_slider(page, cell.locator(".widget-slider").nth(2), presses=10)  # the bias b
     wait_until_changed(image, before)
     save(cell, "01_neuron_sliders")
+
+
+def click(scope, selector: str) -> None:
+    button = scope.locator(selector).first
+    button.scroll_into_view_if_needed()
+    button.click()
+
+
+def test_01_perceptron_stepper_moves_the_line_one_update_per_click(run_notebook):
+    page = run_notebook("01_perceptron.ipynb")
+    playground = page.locator(".mlpfs-perceptron-playground")
+    figure = playground.locator(".mlpfs-figure")
+    before = picture(figure)
+    status = playground.locator(".mlpfs-status").text_content()
+    for _ in range(3):
+        click(playground, ".mlpfs-next-button")
+    wait_until_changed(figure, before)
+    assert playground.locator(".mlpfs-status").text_content() != status
+    save(playground, "01_perceptron_stepper")
+
+
+def test_02_network_playground_redraws_while_it_trains(run_notebook):
+    page = run_notebook("02_xor.ipynb")
+    playground = page.locator(".mlpfs-network-playground")
+    figure = playground.locator(".mlpfs-figure")
+    before = picture(figure)
+    started = time.monotonic()
+    click(playground, ".mlpfs-train-button")
+    first = wait_until_changed(figure, before, timeout=10)
+    # Still training after the first redraw: the loss curve keeps growing.
+    wait_until_changed(figure, first, timeout=20)
+    assert time.monotonic() - started < 30
+    save(playground, "02_network_playground")
+
+
+def test_05_deep_net_histograms_follow_the_weight_scale(run_notebook):
+    page = run_notebook("05_initialization.ipynb")
+    figure = page.locator(".mlpfs-figure").first
+    before = picture(figure)
+    click(page, ".mlpfs-he-button")
+    after = wait_until_changed(figure, before)
+    nudge_slider(page, page.locator(".mlpfs-depth-slider").first, presses=5, key="ArrowLeft")
+    wait_until_changed(figure, after)
+    save(page.locator(".jp-CodeCell", has=page.locator(".mlpfs-he-button")).first,
+         "05_deep_net_playground")
+
+
+def test_06_optimizer_paths_follow_the_condition_number(run_notebook):
+    page = run_notebook("06_optimizers.ipynb")
+    figure = page.locator(".mlpfs-figure").first
+    before = picture(figure)
+    nudge_slider(page, page.locator(".mlpfs-angle-slider").first, presses=9)  # rotate 45°
+    after = wait_until_changed(figure, before)
+    nudge_slider(page, page.locator(".mlpfs-adam-lr-slider").first, presses=20)
+    wait_until_changed(figure, after)
+    save(page.locator(".jp-CodeCell", has=page.locator(".mlpfs-angle-slider")).first,
+         "06_optimizer_playground")
