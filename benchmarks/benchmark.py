@@ -1,25 +1,15 @@
-"""Seconds per epoch on MNIST: mlp_from_scratch against PyTorch CPU, scikit-learn and the
-matrix-multiply bound, side by side in one run.
+"""Seconds per MNIST epoch: mlp_from_scratch (with Numba, and on its NumPy path) against
+PyTorch CPU, scikit-learn and the matrix-multiply bound, side by side in one run.
 
     python benchmarks/benchmark.py            # full epochs, 5 rounds
     python benchmarks/benchmark.py --quick    # 10,000-row epochs (scaled to 60,000), 3 rounds
 
-For each architecture (float32, batch 128, Adam at lr 1e-3, ReLU, softmax cross-entropy)
-one epoch of each contender is timed:
-
-* ``mlp_from_scratch``: ``mfs.fit(..., num_epochs=1)``, the call a notebook makes;
-* ``mfs_numpy``: the same with ``MLP_FROM_SCRATCH_NO_NUMBA=1`` (the package without Numba);
-* ``torch``: PyTorch CPU, a plain loop with ``torch.optim.Adam`` (if installed);
-* ``sklearn``: ``MLPClassifier(solver="adam").partial_fit``, one epoch a call (if installed);
-* ``matmul``: only the epoch's matrix products (forward x W; backward xᵀ g, and g Wᵀ for all
-  but the first layer) with NumPy: the bound no NumPy implementation can beat.
-
-Each contender runs in its own process with the same thread count. The contenders run in
-rounds, one epoch each back to back, the order rotating, so a change in the machine's load
-hits them alike; a ratio such as ``mfs/torch`` is the median over rounds of that round's
-ratio. For every run the share of the cores *other* processes kept busy is recorded (from
-/proc/stat): on a 2-core machine one busy process slows 2-thread BLAS several times over.
-Writes the table, every run and the versions to ``benchmarks/results/benchmark[_quick].json``.
+Float32, batch 128, Adam at lr 1e-3, ReLU, softmax cross-entropy. Each contender runs in its
+own process with the same thread count; they run in rounds, one epoch each back to back,
+the order rotating, so a change of the machine's load hits them alike; a ratio such as
+``mfs/torch`` is the median over rounds of that round's ratio. Each run records the share
+of the cores *other* processes kept busy (/proc/stat). See benchmarks/README.md. Writes
+the table, every run and the versions to ``benchmarks/results/benchmark[_quick].json``.
 """
 
 from __future__ import annotations
@@ -151,8 +141,7 @@ def matmul_flops(arch: list[int], rows: int) -> float:
 
 def summarize(runs: list[dict], arch: list[int], names: list[str]) -> dict:
     """Medians per contender, the bound's GFLOP/s, and ours against each other contender as
-    the median of the per-round ratios: a drift of the machine's speed slower than a round
-    (a few seconds) cancels out of them."""
+    the median of the per-round ratios (a drift of the machine's speed cancels out)."""
     key = "-".join(map(str, arch))
     times = {n: {r["round"]: r["seconds_per_epoch"] for r in runs
                  if r["arch"] == key and r["contender"] == n} for n in names}
