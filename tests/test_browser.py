@@ -167,3 +167,24 @@ def test_06_optimizer_paths_follow_the_condition_number(run_notebook):
     wait_until_changed(figure, after)
     save(page.locator(".jp-CodeCell", has=page.locator(".mlpfs-angle-slider")).first,
          "06_optimizer_playground")
+
+
+def test_09_a_drawn_digit_gets_new_probabilities(run_notebook):
+    page = run_notebook("09_mnist.ipynb", timeout=600)
+    playground = page.locator(".mlpfs-digits-playground")
+    figure = playground.locator(".mlpfs-figure")
+    canvas = playground.locator(".mlpfs-digit-canvas canvas").last
+    canvas.scroll_into_view_if_needed()
+    before = picture(figure)
+    box = canvas.bounding_box()
+    # A "1": one thick vertical stroke down the middle, drawn with the mouse.
+    x = box["x"] + box["width"] / 2
+    page.mouse.move(x, box["y"] + 0.2 * box["height"])
+    page.mouse.down()
+    for k in range(1, 21):
+        page.mouse.move(x, box["y"] + (0.2 + 0.03 * k) * box["height"])
+    page.mouse.up()
+    drawn = wait_until_changed(figure, before)
+    save(playground, "09_draw_a_digit")
+    click(playground, ".mlpfs-clear-button")
+    wait_until_changed(figure, drawn)
