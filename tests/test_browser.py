@@ -173,7 +173,7 @@ def test_09_a_drawn_digit_gets_new_probabilities(run_notebook):
     page = run_notebook("09_mnist.ipynb", timeout=600)
     playground = page.locator(".mlpfs-digits-playground")
     figure = playground.locator(".mlpfs-figure")
-    canvas = playground.locator(".mlpfs-digit-canvas canvas").last
+    canvas = playground.locator("canvas.mlpfs-digit-canvas, .mlpfs-digit-canvas canvas").last
     canvas.scroll_into_view_if_needed()
     before = picture(figure)
     box = canvas.bounding_box()
