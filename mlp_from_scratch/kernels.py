@@ -8,8 +8,8 @@ a dozen calls on a small array. So each step below comes twice:
 
 * ``*_numpy``: the NumPy expressions, the readable statement of what the step computes;
 * ``*_loop``: the same arithmetic as a loop over the elements, which Numba compiles into
-  machine code that reads and writes every element once (2-6 times faster per step, 1.3-2
-  times faster per epoch on the kernel-heavy path).
+  machine code that reads and writes every element once (an MNIST epoch took 1.1-1.35
+  times as long without them in benchmarks/benchmark.py).
 
 The package uses the compiled loops when Numba can be imported (``pip install
 mlp_from_scratch[fast]``) and the NumPy versions otherwise, e.g. in JupyterLite or on a
