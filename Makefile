@@ -70,10 +70,13 @@ lab: $(VENV)/.ready-lab
 PIN_THREADS := OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 MKL_NUM_THREADS=2
 
 # Every test (unit tests, nbval over the notebooks, the wheel and the lower bounds), then the
-# unit tests again on the NumPy versions of the compiled loops (as without Numba).
+# package's unit tests again on the NumPy versions of the compiled loops (as without Numba):
+# not the tests that run notebooks, a browser or nbgrader, which the first run covers.
+NOT_UNIT := $(addprefix --ignore=tests/,test_project.py test_exercise_checks.py test_browser.py test_grading_e2e.py)
+
 test: $(VENV)/.ready-dev
 	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" $(PIN_THREADS) $(BIN)/python -m pytest
-	MLP_FROM_SCRATCH_NO_NUMBA=1 $(PIN_THREADS) $(BIN)/python -m pytest -m "not install" tests
+	MLP_FROM_SCRATCH_NO_NUMBA=1 $(PIN_THREADS) $(BIN)/python -m pytest -m "not install" $(NOT_UNIT) tests
 
 notebooks: $(VENV)/.ready-dev
 	$(PIN_THREADS) $(BIN)/python tools/run_notebooks.py $(NB)
