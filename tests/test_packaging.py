@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import textwrap
 from importlib import metadata
 from pathlib import Path
@@ -104,7 +105,11 @@ def test_constraints_apply_to_the_python_they_were_made_on():
                     reason="checks the repository's .venv, which make installs from the pins")
 def test_the_environment_making_the_stored_outputs_has_the_pinned_versions():
     pinned = pins()
-    installed = {normalize(d.metadata["Name"]): Version(d.version) for d in metadata.distributions()}
+    # Only what is installed in site-packages: once setuptools is imported (nbgrader does), its
+    # vendored copies of packaging and platformdirs join sys.path with their own versions.
+    site = sorted({sysconfig.get_paths()[k] for k in ("purelib", "platlib")})
+    installed = {normalize(d.metadata["Name"]): Version(d.version)
+                 for d in metadata.distributions(path=site)}
     differ = {n: f"{installed[n]} installed, {v} pinned" for n, v in pinned.items()
               if n in installed and installed[n] != v}
     assert not differ, f"re-install (rm -r .venv; make test) or re-pin (make lock): {differ}"
