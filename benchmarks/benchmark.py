@@ -4,12 +4,8 @@ PyTorch CPU, scikit-learn and the matrix-multiply bound, side by side in one run
     python benchmarks/benchmark.py            # full epochs, 5 rounds
     python benchmarks/benchmark.py --quick    # 10,000-row epochs (scaled to 60,000), 3 rounds
 
-Float32, batch 128, Adam at lr 1e-3, ReLU, softmax cross-entropy. Each contender runs in its
-own process with the same thread count; they run in rounds, one epoch each back to back,
-the order rotating, so a change of the machine's load hits them alike; a ratio such as
-``mfs/torch`` is the median over rounds of that round's ratio. Each run records the share
-of the cores *other* processes kept busy (/proc/stat). See benchmarks/README.md. Writes
-the table, every run and the versions to ``benchmarks/results/benchmark[_quick].json``.
+Each contender runs in its own process; they take turns, one epoch each, in rounds; a ratio
+is the median over rounds of that round's ratio. See benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -178,49 +174,50 @@ def main(argv=None) -> None:
     archs = [[int(v) for v in a.split("-")] for a in args.archs.split(",")]
     env = {**os.environ, **{v: str(args.threads) for v in (
         "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")}}
-    workers = {name: subprocess.Popen(
-        [sys.executable, __file__, "--worker", name, "--threads", str(args.threads), "--rows", str(rows)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=HERE,
-        env={**env, "MLP_FROM_SCRATCH_NO_NUMBA": "1"} if name == "mfs_numpy" else env)
-        for name in args.contenders.split(",")}
-    for name, w in list(workers.items()):
+    workers = {}
+    for name in args.contenders.split(","):
+        w = subprocess.Popen([sys.executable, __file__, "--worker", name, "--threads",
+                              str(args.threads), "--rows", str(rows)], cwd=HERE, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             env={**env, "MLP_FROM_SCRATCH_NO_NUMBA": str(int(name == "mfs_numpy"))})
         if "unavailable" in (reply := json.loads(w.stdout.readline() or '{"unavailable": "died"}')):
             print(f"{name}: skipped, not available ({reply['unavailable']})")
-            workers.pop(name).wait()
-    names, runs, versions, load_start = list(workers), [], {}, os.getloadavg()
+            w.wait()
+        else:
+            workers[name] = w
+    names, runs, versions, load = list(workers), [], {}, [os.getloadavg()[0]]
     print(f"{args.threads} threads, {rows} rows per epoch, {repeats} rounds; load average "
-          f"{load_start[0]:.2f} on {os.cpu_count()} cores", flush=True)
+          f"{load[0]:.2f} on {os.cpu_count()} cores", flush=True)
     for rnd in range(1, repeats + 1):
         for arch in archs:
-            for name in names[rnd % len(names):] + names[:rnd % len(names)]:
+            for name in names[rnd % len(names):] + names[:rnd % len(names)]:  # rotate who goes first
                 busy0, t0 = busy_seconds(), time.perf_counter()
                 workers[name].stdin.write(json.dumps({"arch": arch}) + "\n")
                 workers[name].stdin.flush()
                 reply = json.loads(workers[name].stdout.readline())
-                wall, busy1 = time.perf_counter() - t0, busy_seconds()
-                versions[name] = reply["versions"]
+                wall, busy1, versions[name] = time.perf_counter() - t0, busy_seconds(), reply["versions"]
+                seconds = reply["seconds"] * 60_000 / rows  # other processes' load, in cores:
+                other = None if busy0 is None else max(0.0, (busy1 - busy0 - reply["cpu"]) / wall)
                 runs.append({"round": rnd, "arch": "-".join(map(str, arch)), "contender": name,
-                             "seconds_per_epoch": reply["seconds"] * 60_000 / rows,
-                             "other_load": None if busy0 is None else
-                             max(0.0, (busy1 - busy0 - reply["cpu"]) / wall)})
-                print(f"  round {rnd} {runs[-1]['arch']:>15} {name:>16}: "
-                      f"{runs[-1]['seconds_per_epoch']:6.2f} s/epoch, other load "
-                      f"{runs[-1]['other_load'] or 0:.2f}", flush=True)
+                             "seconds_per_epoch": seconds, "other_load": other})
+                print(f"  round {rnd} {runs[-1]['arch']:>15} {name:>16}: {seconds:6.2f} s/epoch, "
+                      f"other load {other or 0:.2f}", flush=True)
     for w in workers.values():
         w.stdin.close()
         w.wait()
     summary = [summarize(runs, arch, names) for arch in archs]
-    print(f"\nseconds per 60,000-image epoch (medians) and per-round ratios (medians), "
-          f"load average {load_start[0]:.2f} -> {os.getloadavg()[0]:.2f}")
+    load.append(os.getloadavg()[0])
+    print(f"\nseconds per 60,000-image epoch and ratios (medians), load average {load[0]:.2f} -> {load[1]:.2f}")
     for key in summary[0]:
         print(f"{key:>18}" + "".join(f"{row[key]:>16.3f}" if isinstance(row[key], float)
                                      else f"{row[key]:>16}" for row in summary))
-    info = {"threads": args.threads, "rows": rows, "rounds": repeats, "python": platform.python_version(),
-            "machine": platform.platform(), "cores": os.cpu_count(), "load_average_start": load_start,
-            "load_average_end": os.getloadavg(), "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime())}
     path = Path(args.out) / f"benchmark{'_quick' if args.quick else ''}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({**info, "versions": versions, "summary": summary, "runs": runs}, indent=1))
+    path.write_text(json.dumps({
+        "threads": args.threads, "rows": rows, "rounds": repeats, "load_average": load,
+        "python": platform.python_version(), "machine": platform.platform(), "cores": os.cpu_count(),
+        "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()), "versions": versions,
+        "summary": summary, "runs": runs}, indent=1))
     print(f"wrote {path}")
 
 
