@@ -177,13 +177,13 @@ class BowlFigure:
             self.end_marks[name], = self.ax_loss.plot([], [], "x", color=color, markersize=8)
         self.ax_paths.plot(0, 0, "k*", markersize=10)
         self.legend = self.ax_paths.legend(list(self.path_lines.values()), list(OPTIMIZERS),
-                                           fontsize=7, loc="lower right", framealpha=0.9)
+                                           fontsize=8, loc="lower right", framealpha=0.9)
         self.ax_paths.set(xlabel="θ₁", ylabel="θ₂", aspect="equal")
         self.ax_loss.set(xlabel="step", ylabel="log₁₀ f(θ)", ylim=LOG_F_RANGE)
         self.ax_loss.grid(alpha=0.3)
         self._contours, self._bowl = None, None
         # Fixed margins instead of tight_layout: the layout never changes.
-        self.fig.subplots_adjust(left=0.06, right=0.98, bottom=0.12, top=0.92, wspace=0.22)
+        self.fig.subplots_adjust(left=0.06, right=0.98, bottom=0.12, top=0.88, wspace=0.22)
 
     def update(self, state: BowlState) -> Figure:
         """Show ``state``; returns the figure."""
@@ -219,7 +219,10 @@ class BowlFigure:
             result = "diverged" if state.diverged[name] else f"f = {state.final_loss(name):.1e}"
             text.set_text(f"{describe(name, state.settings[name])}: {result}")
         self.ax_loss.set_xlim(0, state.num_steps)
-        self.ax_loss.set_title(f"best plain-GD lr for this κ: 2/(κ+1) = {2 / (state.kappa + 1):.3g}")
+        # The colours are the left panel's legend; the title gives the rate to try for SGD.
+        self.ax_loss.set_title(f"loss per step (colours as on the left)\n"
+                               f"plain GD's best lr for this κ: 2/(κ+1) = {2 / (state.kappa + 1):.3g}",
+                               fontsize=10)
         return self.fig
 
 
