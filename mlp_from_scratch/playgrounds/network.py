@@ -212,7 +212,7 @@ class LiveView:
     """
 
     def __init__(self, state: TrainingState, *, points: int = 80) -> None:
-        from matplotlib.ticker import FuncFormatter
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
 
         self.points = points
         self.fig = Figure(figsize=(8.4, 3.6), dpi=80)
@@ -226,6 +226,8 @@ class LiveView:
         self.ax.scatter(state.X[:, 0], state.X[:, 1], c=_CLASS_COLOURS[state.y],
                         s=60 if len(state.X) < 10 else 14, edgecolors="k", linewidths=0.5)
         self.ax.set(xlabel="$x_1$", ylabel="$x_2$", xlim=self.extent[:2], ylim=self.extent[2:])
+        for axis in (self.ax.xaxis, self.ax.yaxis):  # few enough ticks to stay apart at this size
+            axis.set_major_locator(MaxNLocator(5))
         (self.curve,) = self.ax_loss.plot([], [], color="tab:blue", lw=1.5, label="training loss")
         self.ax_loss.set_yscale("log")
         # plain tick labels (0.1, 0.5): the default ones (10^-1) go through mathtext, which
