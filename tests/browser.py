@@ -41,11 +41,13 @@ def free_port() -> int:
 
 
 class JupyterLab:
-    """A JupyterLab server on a copy of ``notebooks/`` in ``home`` (so autosave never
-    touches the committed notebooks), stopped by its own process id."""
+    """A JupyterLab server on a copy of ``notebooks/`` (or of the folder ``notebooks``, e.g.
+    a student release) in ``home/notebooks`` (so autosave never touches the originals),
+    stopped by its own process id."""
 
-    def __init__(self, home: Path) -> None:
-        shutil.copytree(ROOT / "notebooks", home / "notebooks")
+    def __init__(self, home: Path, notebooks: Path = ROOT / "notebooks") -> None:
+        self.home = home
+        shutil.copytree(notebooks, home / "notebooks")
         for name, value in SETTINGS.items():
             path = home / "settings" / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -128,3 +130,61 @@ def errors(page) -> list[str]:
     return page.eval_on_selector_all(
         ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
         "nodes => nodes.map(n => n.textContent).filter(t => t.includes('Traceback') || t.includes('Error'))")
+
+
+def notebook_json(page) -> dict:
+    """The open notebook as nbformat JSON, outputs and execution counts included, as the
+    browser holds it now (saved or not)."""
+    return page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.toJSON()")
+
+
+def cell_source(page, index: int) -> str:
+    """The text in the editor of the open notebook's cell ``index``."""
+    return page.evaluate("""i => window.jupyterapp.shell.currentWidget.content.widgets[i]
+                                 .model.sharedModel.getSource()""", index)
+
+
+def run_cells_one_by_one(page, indices, timeout: float) -> None:
+    """Run the cells ``indices`` one at a time, each after the one before has finished,
+    and carry on after a cell that fails (Run All stops at the first error)."""
+    for index in indices:
+        page.evaluate("""async i => {
+            const notebook = window.jupyterapp.shell.currentWidget.content;
+            notebook.activeCellIndex = i;
+            await window.jupyterapp.commands.execute('notebook:run-cell');
+        }""", index)
+    wait_idle(page, timeout)
+
+
+STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+
+
+def type_over_stub(page, index: int, code: str) -> None:
+    """Replace the first nbgrader stub (``# YOUR CODE HERE`` + ``raise NotImplementedError()``)
+    in cell ``index`` by ``code``, with the keyboard as a student would: click into the
+    editor, go down to the stub, select its two lines, type ``code`` line by line.
+
+    ``code`` carries its own indentation: after each Enter the editor's automatic indent is
+    selected (Shift+Home) and typed over. Blank lines may keep the automatic indent.
+    """
+    lines = cell_source(page, index).split("\n")
+    first = next((n for n, line in enumerate(lines[:-1])
+                  if (line.strip(), lines[n + 1].strip()) == STUB), None)
+    if first is None:
+        raise AssertionError(f"cell {index} has no stub {STUB} to replace:\n" + "\n".join(lines))
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell.scroll_into_view_if_needed()
+    cell.locator(".cm-content").click()
+    keyboard = page.keyboard
+    keyboard.press("Control+Home")
+    for _ in range(first):
+        keyboard.press("ArrowDown")
+    keyboard.press("Shift+ArrowDown")
+    keyboard.press("Shift+End")
+    for n, line in enumerate(code.split("\n")):
+        if n:
+            keyboard.press("Enter")
+            keyboard.press("Shift+Home")
+        if line:
+            keyboard.type(line)
+    keyboard.press("Escape")

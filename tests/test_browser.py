@@ -2,6 +2,8 @@
 and the system's Chromium. For each notebook with a playground: Run All, then act as a
 student (move a slider, click Train, draw a stroke) and check the output changed the way
 it should. A screenshot of each playground after the interaction goes to build/browser/.
+One more test works through notebook 01's student release (tools/course.py, nbgrader) as
+a student: Run All, skip a task, type the answers with the keyboard, run it all again.
 
 Skipped, with one line saying how to enable them, when Chromium or Playwright is missing;
 ``.ci/run`` installs both.
@@ -9,12 +11,18 @@ Skipped, with one line saying how to enable them, when Chromium or Playwright is
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, ROOT, JupyterLab, errors, open_notebook, run_all
+from browser import (CHROMIUM, CHROMIUM_ARGS, ROOT, JupyterLab, cell_source, errors,
+                     notebook_json, open_notebook, run_all, run_cells_one_by_one, type_over_stub)
 
 try:
     import playwright.sync_api as playwright
@@ -58,9 +66,13 @@ def run_notebook(lab, browser):
 
     yield run
     page.close()
+    shut_down_kernels(lab)
+
+
+def shut_down_kernels(lab) -> None:
     request = urllib.request.Request(lab.url(f"api/sessions?token={lab.token}"))
     with urllib.request.urlopen(request) as answer:
-        sessions = __import__("json").load(answer)
+        sessions = json.load(answer)
     for session in sessions:
         urllib.request.urlopen(urllib.request.Request(
             lab.url(f"api/sessions/{session['id']}?token={lab.token}"), method="DELETE"))
@@ -191,3 +203,122 @@ def test_09_a_drawn_digit_gets_new_probabilities(run_notebook):
     save(playground, "09_draw_a_digit")
     click(playground, ".mlpfs-clear-button")
     wait_until_changed(figure, drawn)
+
+
+# The student release (issue 15): what `make assignments` hands out must work in JupyterLab.
+RELEASED = ROOT / "notebooks" / "01_perceptron.ipynb"
+#: Tasks issue 15 requires of notebook 01; the release must keep them as tasks.
+REQUIRED_TASKS = {"nb01_perceptron_epoch", "nb01_neuron_gradient"}
+
+
+def reference_solutions(notebook: Path) -> dict[str, list[str]]:
+    """grade_id -> the code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` of each
+    solution cell of the instructor's notebook, one string per region."""
+    solutions = {}
+    for cell in json.loads(notebook.read_text())["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if not meta.get("solution") or cell["cell_type"] != "code":
+            continue
+        regions, region = [], None
+        for line in "".join(cell["source"]).split("\n"):
+            if line.strip() == "### BEGIN SOLUTION":
+                region = []
+            elif line.strip() == "### END SOLUTION":
+                regions.append("\n".join(region))
+                region = None
+            elif region is not None:
+                region.append(line)
+        solutions[meta["grade_id"]] = regions
+    return solutions
+
+
+def code_lines(code: str) -> list[str]:
+    return [line.strip() for line in code.split("\n") if line.strip()]
+
+
+def error_outputs(nb: dict) -> list[tuple[int, str, str]]:
+    return [(index, out["ename"], out["evalue"]) for index, cell in enumerate(nb["cells"])
+            for out in cell.get("outputs", []) if out["output_type"] == "error"]
+
+
+def test_release_01_a_student_works_through_it(lab, browser, tmp_path):
+    """Generate notebook 01's student release with tools/course.py (nbgrader), open it in
+    JupyterLab and work through it as a student: Run All stops at the first task with
+    NotImplementedError; the cells after an unanswered task still run (what fails, fails with
+    NotImplementedError or a check's own message, never a NameError); the reference answers,
+    typed into the solution cells with the keyboard, make every cell run and every check pass
+    in a fresh kernel."""
+    course = tmp_path / "course"
+    subprocess.run([sys.executable, str(ROOT / "tools" / "course.py"), "--root", str(course),
+                    str(RELEASED)], check=True, capture_output=True, text=True)
+    name = RELEASED.stem
+    shutil.copytree(course / "release" / name, lab.home / "notebooks" / "release" / name)
+    path = f"release/{name}/{name}.ipynb"
+
+    release = json.loads((course / "release" / name / f"{name}.ipynb").read_text())
+    kinds = []
+    for cell in release["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        kinds.append("md" if cell["cell_type"] != "code" else "solution" if meta.get("solution")
+                     else "check" if meta.get("grade") else "code")
+    solution_cells = {release["cells"][i]["metadata"]["nbgrader"]["grade_id"]: i
+                      for i, kind in enumerate(kinds) if kind == "solution"}
+    solutions = reference_solutions(RELEASED)
+    assert set(solution_cells) == set(solutions), "the release lost or gained solution cells"
+    missing = REQUIRED_TASKS - set(solution_cells)
+    assert not missing, f"tasks missing from the release: {missing}"
+    checks = [i for i, kind in enumerate(kinds) if kind == "check"]
+    assert checks and all(kinds[i - 1] in ("solution", "check") for i in checks)
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        # 1. Run All on the untouched release: it stops at the first task's check.
+        open_notebook(page, lab, path)
+        run_all(page, 120)
+        nb = notebook_json(page)
+        failures = error_outputs(nb)
+        assert [(i, ename) for i, ename, _ in failures] == [
+            (checks[0], "NotImplementedError")], failures
+        ran = [i for i, cell in enumerate(nb["cells"]) if cell.get("execution_count")]
+        assert ran == [i for i in range(checks[0] + 1) if kinds[i] != "md"], "Run All skipped a cell"
+
+        # 2. A student who skips that task runs on. What may fail: an unanswered stub
+        # (NotImplementedError, also in a later cell that uses the student's function), a
+        # check's own message, and an assertion on results that depend on the unfinished
+        # task; never a NameError, a missing file or any other error.
+        rest = [i for i in range(checks[0] + 1, len(kinds)) if kinds[i] != "md"]
+        run_cells_one_by_one(page, rest, 120)
+        for index, ename, evalue in error_outputs(notebook_json(page)):
+            assert ename in ("NotImplementedError", "AssertionError") or (
+                kinds[index] == "check" and ename == "CheckFailed"), (index, ename, evalue)
+
+        # 3. Type the reference answers over the stubs, save, and run it all in a fresh kernel.
+        for grade_id, index in solution_cells.items():
+            for region in solutions[grade_id]:
+                type_over_stub(page, index, region)
+            # What the editor holds: the stub's other lines and the answer (indentation and
+            # blank lines aside, which the editor's auto-indent may change).
+            expected = "".join(release["cells"][index]["source"])
+            for region in solutions[grade_id]:
+                expected = expected.replace("# YOUR CODE HERE", "\x00", 1)
+                head, tail = expected.split("\x00", 1)
+                expected = head + region + tail.split("raise NotImplementedError()", 1)[1]
+            assert code_lines(cell_source(page, index)) == code_lines(expected), grade_id
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.close()
+        shut_down_kernels(lab)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_notebook(page, lab, path)
+        run_all(page, 180)
+        nb = notebook_json(page)
+        assert error_outputs(nb) == [] and errors(page) == []
+        unrun = [i for i, cell in enumerate(nb["cells"])
+                 if cell["cell_type"] == "code" and not cell.get("execution_count")]
+        assert unrun == [], f"cells not run: {unrun}"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        cell = page.locator(".jp-Notebook .jp-Cell").nth(checks[-1])
+        cell.scroll_into_view_if_needed()
+        cell.locator(".jp-OutputArea").screenshot(path=str(SCREENSHOTS / "release_01_solved.png"))
+    finally:
+        page.close()
+        shut_down_kernels(lab)
