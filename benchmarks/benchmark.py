@@ -129,15 +129,9 @@ def busy_seconds() -> float | None:
     return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # minus idle, iowait
 
 
-def matmul_flops(arch: list[int], rows: int) -> float:
-    """Forward x W and backward xᵀ g for every layer, g Wᵀ for all but the first."""
-    pairs = list(zip(arch[:-1], arch[1:]))
-    return float(rows * (4 * sum(a * b for a, b in pairs) + 2 * sum(a * b for a, b in pairs[1:])))
-
-
 def summarize(runs: list[dict], arch: list[int], names: list[str]) -> dict:
-    """Medians per contender, the bound's GFLOP/s, and ours against each other contender as
-    the median of the per-round ratios (a drift of the machine's speed cancels out)."""
+    """Medians per contender, and ours against each other contender as the median of the
+    per-round ratios (a drift of the machine's speed cancels out)."""
     key = "-".join(map(str, arch))
     times = {n: {r["round"]: r["seconds_per_epoch"] for r in runs
                  if r["arch"] == key and r["contender"] == n} for n in names}
@@ -145,8 +139,6 @@ def summarize(runs: list[dict], arch: list[int], names: list[str]) -> dict:
     row = {"arch": key, **{f"{n}_s": statistics.median(t.values()) for n, t in times.items()},
            "median_other_load": statistics.median(loads) if loads else float("nan"),
            "rounds": len(times[names[0]])}
-    if "matmul" in times:
-        row["matmul_gflops"] = matmul_flops(arch, 60_000) / row["matmul_s"] / 1e9
     for ours in (n for n in OURS if n in times):
         for other in (n for n in names if n != ours and n != "mlp_from_scratch"):
             label = "mfs" if ours == "mlp_from_scratch" else ours
