@@ -56,6 +56,22 @@ def test_notebooks_are_numbered_01_to_09_without_gaps():
     assert numbers == list(range(1, 10)), [p.name for p in NOTEBOOKS]
 
 
+def test_the_accuracy_benchmark_trains_notebook_09s_recipe():
+    # benchmarks/accuracy_vs_time.py reports what 09's recipe reaches in 30 s: a change to
+    # the recipe in either place must be made in both.
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import accuracy_vs_time as benchmark
+
+    code = "\n".join(c.source for c in nbformat.read(NOTEBOOKS[8], as_version=4).cells
+                     if c.cell_type == "code")
+    h1, h2, p = re.search(r"^H1, H2, P = (.+)$", code, re.M).group(1).split(", ")
+    _, batch, lr = re.search(r"^num_epochs, batch_size, lr = (.+)$", code, re.M).group(1).split(", ")
+    shift = re.search(r"^def augment\(X_batch, rng, max_shift=(\d+)\):", code, re.M).group(1)
+    assert benchmark.HIDDEN == (int(h1), int(h2)) and benchmark.DROPOUT == float(p)
+    assert benchmark.BATCH == int(batch) and benchmark.LR == float(lr)
+    assert benchmark.SHIFT == int(shift)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_committed_from_a_clean_run_and_ends_with_summary_and_exercises(path):
     nb = json.loads(path.read_text())
