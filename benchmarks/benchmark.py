@@ -4,8 +4,9 @@ PyTorch CPU, scikit-learn and the matrix-multiply bound, side by side in one run
     python benchmarks/benchmark.py            # full epochs, 5 rounds
     python benchmarks/benchmark.py --quick    # 10,000-row epochs (scaled to 60,000), 3 rounds
 
-Each contender runs in its own process; they take turns, one epoch each, in rounds; a ratio
-is the median over rounds of that round's ratio. See benchmarks/README.md.
+Each contender runs in its own process, a fresh one for each architecture; they take turns,
+one epoch each, in rounds; a ratio is the median over rounds of that round's ratio. See
+benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+try:
+    import resource  # Unix only
+except ImportError:
+    resource = None
 
 HERE = Path(__file__).resolve().parent
 ARCHS = ["784-256-128-10", "784-512-256-10", "784-1024-512-10"]
@@ -93,8 +99,17 @@ def matmul(arch, threads):
     return epoch, {}
 
 
+def page_faults() -> int | None:
+    """Page faults this process has taken so far (Unix). Each one hands the process a fresh
+    page of memory that the system zeroes first: code that allocates new arrays on every
+    batch can take hundreds of thousands per epoch, how many depending on what the process
+    allocated and freed before (glibc's malloc adapts to it)."""
+    return None if resource is None else resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
 def worker(name: str, threads: int, rows: int) -> None:
-    """Answer one JSON line per request: {"arch": [...]} -> seconds and CPU time of an epoch."""
+    """Answer one JSON line per request: {"arch": [...]} -> seconds, CPU time and page faults
+    of an epoch."""
     try:
         make = globals()[name.replace("mfs_numpy", "mlp_from_scratch")]
         make([784, 10], threads)
@@ -112,10 +127,11 @@ def worker(name: str, threads: int, rows: int) -> None:
             epochs[str(arch)], info = make(arch, threads)
             versions.update(info)
             epochs[str(arch)](X[:2048], y[:2048])  # warm-up: first-call costs stay out
-        cpu0, t0 = time.process_time(), time.perf_counter()
+        cpu0, t0, faults0 = time.process_time(), time.perf_counter(), page_faults()
         epochs[str(arch)](X, y)
+        faults = None if faults0 is None else page_faults() - faults0
         print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": time.process_time() - cpu0,
-                          "versions": versions}), flush=True)
+                          "faults": faults, "versions": versions}), flush=True)
 
 
 # --------------------------------------------------------------------------- the parent
@@ -139,12 +155,33 @@ def summarize(runs: list[dict], arch: list[int], names: list[str]) -> dict:
     row = {"arch": key, **{f"{n}_s": statistics.median(t.values()) for n, t in times.items()},
            "median_other_load": statistics.median(loads) if loads else float("nan"),
            "rounds": len(times[names[0]])}
+    for n in names:
+        faults = [r["page_faults"] for r in runs if r["arch"] == key and r["contender"] == n
+                  and r.get("page_faults") is not None]
+        if faults:
+            row[f"{n}_faults"] = statistics.median(faults)
     for ours in (n for n in OURS if n in times):
         for other in (n for n in names if n != ours and n != "mlp_from_scratch"):
             label = "mfs" if ours == "mlp_from_scratch" else ours
             row[f"{label}/{other}"] = statistics.median(
                 times[ours][r] / times[other][r] for r in times[ours])
     return row
+
+
+def start_workers(names: list[str], threads: int, rows: int, env: dict) -> dict:
+    """A worker process per available contender, each with MNIST loaded."""
+    workers = {}
+    for name in names:
+        w = subprocess.Popen([sys.executable, __file__, "--worker", name, "--threads",
+                              str(threads), "--rows", str(rows)], cwd=HERE, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             env={**env, "MLP_FROM_SCRATCH_NO_NUMBA": str(int(name == "mfs_numpy"))})
+        if "unavailable" in (reply := json.loads(w.stdout.readline() or '{"unavailable": "died"}')):
+            print(f"{name}: skipped, not available ({reply['unavailable']})")
+            w.wait()
+        else:
+            workers[name] = w
+    return workers
 
 
 def main(argv=None) -> None:
@@ -166,22 +203,17 @@ def main(argv=None) -> None:
     archs = [[int(v) for v in a.split("-")] for a in args.archs.split(",")]
     env = {**os.environ, **{v: str(args.threads) for v in (
         "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")}}
-    workers = {}
-    for name in args.contenders.split(","):
-        w = subprocess.Popen([sys.executable, __file__, "--worker", name, "--threads",
-                              str(args.threads), "--rows", str(rows)], cwd=HERE, text=True,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             env={**env, "MLP_FROM_SCRATCH_NO_NUMBA": str(int(name == "mfs_numpy"))})
-        if "unavailable" in (reply := json.loads(w.stdout.readline() or '{"unavailable": "died"}')):
-            print(f"{name}: skipped, not available ({reply['unavailable']})")
-            w.wait()
-        else:
-            workers[name] = w
-    names, runs, versions, load = list(workers), [], {}, [os.getloadavg()[0]]
+    names, runs, versions, load = args.contenders.split(","), [], {}, [os.getloadavg()[0]]
     print(f"{args.threads} threads, {rows} rows per epoch, {repeats} rounds; load average "
           f"{load[0]:.2f} on {os.cpu_count()} cores", flush=True)
-    for rnd in range(1, repeats + 1):
-        for arch in archs:
+    for arch in archs:
+        # Fresh processes for each architecture, as a user trains one model per process: what
+        # an earlier model allocated and freed changes how often a peer's allocations fault.
+        workers = start_workers(names, args.threads, rows, env)
+        names = list(workers)  # without the unavailable ones
+        if not names:
+            sys.exit("no contender could run")
+        for rnd in range(1, repeats + 1):
             for name in names[rnd % len(names):] + names[:rnd % len(names)]:  # rotate who goes first
                 busy0, t0 = busy_seconds(), time.perf_counter()
                 workers[name].stdin.write(json.dumps({"arch": arch}) + "\n")
@@ -190,18 +222,21 @@ def main(argv=None) -> None:
                 wall, busy1, versions[name] = time.perf_counter() - t0, busy_seconds(), reply["versions"]
                 seconds = reply["seconds"] * 60_000 / rows  # other processes' load, in cores:
                 other = None if busy0 is None else max(0.0, (busy1 - busy0 - reply["cpu"]) / wall)
+                faults = reply["faults"] and round(reply["faults"] * 60_000 / rows)
                 runs.append({"round": rnd, "arch": "-".join(map(str, arch)), "contender": name,
-                             "seconds_per_epoch": seconds, "other_load": other})
+                             "seconds_per_epoch": seconds, "other_load": other,
+                             "page_faults": faults})
                 print(f"  round {rnd} {runs[-1]['arch']:>15} {name:>16}: {seconds:6.2f} s/epoch, "
-                      f"other load {other or 0:.2f}", flush=True)
-    for w in workers.values():
-        w.stdin.close()
-        w.wait()
+                      f"{(faults or 0) / 1000:5.0f}k page faults, other load {other or 0:.2f}",
+                      flush=True)
+        for w in workers.values():
+            w.stdin.close()
+            w.wait()
     summary = [summarize(runs, arch, names) for arch in archs]
     load.append(os.getloadavg()[0])
     print(f"\nseconds per 60,000-image epoch and ratios (medians), load average {load[0]:.2f} -> {load[1]:.2f}")
     for key in summary[0]:
-        print(f"{key:>18}" + "".join(f"{row[key]:>16.3f}" if isinstance(row[key], float)
+        print(f"{key:>24}" + "".join(f"{row[key]:>16.3f}" if isinstance(row[key], float)
                                      else f"{row[key]:>16}" for row in summary))
     path = Path(args.out) / f"benchmark{'_quick' if args.quick else ''}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
