@@ -1,16 +1,18 @@
 """The benchmark's arithmetic (benchmarks/benchmark.py): medians and ratios from synthetic runs.
 
-No timing here: the benchmark is a script run by hand; this only checks how it turns the
-runs it recorded into the figures it reports.
+No timing here: the benchmarks are scripts run by hand; this only checks how benchmark.py
+turns the runs it recorded into the figures it reports, and that epoch_parts.py still runs.
 """
 
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-spec = importlib.util.spec_from_file_location(
-    "benchmark", Path(__file__).resolve().parent.parent / "benchmarks" / "benchmark.py")
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+spec = importlib.util.spec_from_file_location("benchmark", BENCHMARKS / "benchmark.py")
 benchmark = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(benchmark)
 
@@ -54,3 +56,26 @@ def test_the_numpy_path_is_compared_with_the_peers_and_with_numba():
     assert row["mfs_numpy/torch"] == pytest.approx(0.8)
     assert "mfs_numpy/mlp_from_scratch" not in row
     assert row["median_other_load"] != row["median_other_load"]  # NaN: load not measured
+
+
+def test_page_faults_are_reported_per_contender_when_recorded():
+    runs = runs_from({"mlp_from_scratch": [1.0, 1.0, 1.0], "torch": [2.0, 3.0, 2.0]})
+    for run, faults in zip(runs, [0, 10, 0, 400_000, 900_000, 500_000]):
+        run["page_faults"] = faults
+    row = benchmark.summarize(runs, ARCH, ["mlp_from_scratch", "torch"])
+    assert row["mlp_from_scratch_faults"] == 0
+    assert row["torch_faults"] == 500_000
+    row = benchmark.summarize(runs_from({"mlp_from_scratch": [1.0], "torch": [2.0]}), ARCH,
+                              ["mlp_from_scratch", "torch"])
+    assert "torch_faults" not in row  # not recorded (no resource module): not reported
+
+
+def test_epoch_parts_times_each_part_and_a_whole_fit_epoch():
+    # A tiny run (a 784-16-10 net, 512 rows), so the script keeps up with the package's API.
+    out = subprocess.run([sys.executable, str(BENCHMARKS / "epoch_parts.py"), "--arch",
+                          "784-16-10", "--rows", "512", "--repeats", "1"],
+                         capture_output=True, text=True, check=True).stdout
+    for part in ("gather the batch", "matrix products", "bias: add and sum", "ReLU forward",
+                 "ReLU backward", "softmax cross-entropy", "Adam's update", "sum of the parts",
+                 "mfs.fit, one epoch"):
+        assert part in out, out
