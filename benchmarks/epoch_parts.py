@@ -22,13 +22,13 @@ import statistics
 import time
 
 
-def per_epoch(part, batches: int, repeats: int) -> float:
-    """Median over ``repeats`` of the seconds ``batches`` calls of ``part()`` take."""
+def per_epoch(part, calls: int, repeats: int) -> float:
+    """Median over ``repeats`` of the seconds ``calls`` calls of ``part()`` take."""
     part()  # warm-up: compiling, first touches of memory
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        for _ in range(batches):
+        for _ in range(calls):
             part()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
@@ -47,8 +47,9 @@ def main(argv=None) -> None:
     import mlp_from_scratch as mfs
     from mlp_from_scratch import kernels
 
-    arch = [int(v) for v in args.arch.split("-")]
-    batch = 128
+    import benchmark  # the bound and the fit epoch exactly as benchmark.py times them
+
+    arch, batch = [int(v) for v in args.arch.split("-")], benchmark.BATCH
     batches = -(-args.rows // batch)
     rng = np.random.default_rng(0)
     X, y = mfs.load_mnist("train", normalize="standardize", flatten=True)
@@ -56,52 +57,42 @@ def main(argv=None) -> None:
     order = rng.permutation(len(X))
     batch_rows = itertools.cycle([order[i:i + batch] for i in range(0, len(X) - batch + 1, batch)])
     x = np.empty((batch, arch[0]), np.float32)
-    W = [rng.standard_normal((a, b), dtype=np.float32) * np.float32(0.05)
-         for a, b in zip(arch, arch[1:])]
-    b = [np.zeros(w.shape[1], np.float32) for w in W]
-    acts = [x] + [np.empty((batch, w.shape[1]), np.float32) for w in W]
-    hidden = acts[1:-1]  # what ReLU sees
-    dW, db = [np.empty_like(w) for w in W], [np.empty_like(v) for v in b]
-    n = sum(w.size + v.size for w, v in zip(W, b))
-    p, g, m, v = (rng.standard_normal(n, dtype=np.float32) * np.float32(0.01) for _ in range(4))
-    v = np.abs(v)
+    outputs = [rng.standard_normal((batch, width), dtype=np.float32) for width in arch[1:]]
+    hidden = outputs[:-1]  # what ReLU sees
+    b = [np.zeros(width, np.float32) for width in arch[1:]]
+    db = [np.empty_like(c) for c in b]
+    n = sum((a + 1) * c for a, c in zip(arch, arch[1:]))  # weights and biases
+    p, g, m, v = (np.abs(rng.standard_normal(n, dtype=np.float32)) * np.float32(0.01)
+                  for _ in range(4))
     adam = [np.float32(c) for c in (0.9, 0.1, 0.999, 0.001, 1e-3, 1e-8)]
     labels = y[:batch].astype(np.int64)
+    bound, _ = benchmark.matmul(arch, args.threads)
+    fit, _ = benchmark.mlp_from_scratch(arch, args.threads)
 
-    def products():  # as benchmark.py's bound: forward x W, backward xᵀ g and g Wᵀ
-        for i, w in enumerate(W):
-            np.matmul(acts[i], w, out=acts[i + 1])
-        for i in reversed(range(len(W))):
-            np.matmul(acts[i].T, acts[i + 1], out=dW[i])
-            if i > 0:
-                np.matmul(acts[i + 1], W[i].T, out=acts[i])
-
+    # name: (one call, calls per epoch)
     parts = {
-        "gather the batch": lambda: np.take(X, next(batch_rows), axis=0, out=x, mode="clip"),
-        "matrix products": products,
-        "bias: add and sum": lambda: [(a.__iadd__(c), np.sum(a, axis=0, out=d))
-                                      for a, c, d in zip(acts[1:], b, db)],
-        "ReLU forward": lambda: [kernels.relu(h) for h in hidden],
-        "ReLU backward": lambda: [kernels.relu_backward(h, h) for h in hidden],
-        "softmax cross-entropy": lambda: kernels.softmax_cross_entropy(acts[-1], labels),
-        "Adam's update": lambda: kernels.adam_update(p, g, m, v, *adam),
+        "gather the batch": (lambda: np.take(X, next(batch_rows), axis=0, out=x, mode="clip"),
+                             batches),
+        "matrix products": (lambda: bound(X, y), 1),
+        "bias: add and sum": (lambda: [(o.__iadd__(c), np.sum(o, axis=0, out=d))
+                                       for o, c, d in zip(outputs, b, db)], batches),
+        "ReLU forward": (lambda: [kernels.relu(h) for h in hidden], batches),
+        "ReLU backward": (lambda: [kernels.relu_backward(h, h) for h in hidden], batches),
+        "softmax cross-entropy": (lambda: kernels.softmax_cross_entropy(outputs[-1], labels),
+                                  batches),
+        "Adam's update": (lambda: kernels.adam_update(p, g, m, v, *adam), batches),
     }
-    seconds = {name: per_epoch(part, batches, args.repeats) for name, part in parts.items()}
+    seconds = {name: per_epoch(part, calls, args.repeats) for name, (part, calls) in parts.items()}
     total = sum(seconds.values())
-
-    layers = [layer for a, c in zip(arch, arch[1:])
-              for layer in (mfs.Dense(a, c, rng=rng), mfs.ReLU())][:-1]
-    model = mfs.Sequential(*layers)
-    optimizer, loss = mfs.Adam(1e-3), mfs.SoftmaxCrossEntropy()
-    fit = per_epoch(lambda: mfs.fit(model, X, y, loss=loss, optimizer=optimizer, num_epochs=1,
-                                    batch_size=batch, rng=rng), 1, args.repeats)
+    fit_seconds = per_epoch(lambda: fit(X, y), 1, args.repeats)
 
     print(f"{args.arch}, batches of {batch}, {args.rows} rows, {args.threads} thread(s), "
           f"kernels: {kernels.BACKEND}; seconds per epoch (medians of {args.repeats})")
     for name, s in seconds.items():
         print(f"  {name:<24}{s:8.3f}  {s / seconds['matrix products']:6.1%} of the products")
     print(f"  {'sum of the parts':<24}{total:8.3f}")
-    print(f"  {'mfs.fit, one epoch':<24}{fit:8.3f}  (beyond the sum: {fit - total:.3f})")
+    print(f"  {'mfs.fit, one epoch':<24}{fit_seconds:8.3f}  "
+          f"(beyond the sum: {fit_seconds - total:.3f})")
 
 
 if __name__ == "__main__":
