@@ -222,7 +222,7 @@ def main(argv=None) -> None:
                 wall, busy1, versions[name] = time.perf_counter() - t0, busy_seconds(), reply["versions"]
                 seconds = reply["seconds"] * 60_000 / rows  # other processes' load, in cores:
                 other = None if busy0 is None else max(0.0, (busy1 - busy0 - reply["cpu"]) / wall)
-                faults = reply["faults"] and round(reply["faults"] * 60_000 / rows)
+                faults = None if reply["faults"] is None else round(reply["faults"] * 60_000 / rows)
                 runs.append({"round": rnd, "arch": "-".join(map(str, arch)), "contender": name,
                              "seconds_per_epoch": seconds, "other_load": other,
                              "page_faults": faults})

@@ -21,6 +21,10 @@ import os
 import statistics
 import time
 
+# The bound and the fit epoch exactly as benchmark.py times them. It imports only the standard
+# library at first, so NumPy still loads after main() has set the thread count.
+import benchmark
+
 
 def per_epoch(part, calls: int, repeats: int) -> float:
     """Median over ``repeats`` of the seconds ``calls`` calls of ``part()`` take."""
@@ -46,8 +50,6 @@ def main(argv=None) -> None:
     import numpy as np
     import mlp_from_scratch as mfs
     from mlp_from_scratch import kernels
-
-    import benchmark  # the bound and the fit epoch exactly as benchmark.py times them
 
     arch, batch = [int(v) for v in args.arch.split("-")], benchmark.BATCH
     batches = -(-args.rows // batch)
