@@ -1,16 +1,12 @@
-# The two commands of the README:
-#   make lab    set up .venv for a student (the package, the notebooks, Numba) and open JupyterLab
-#   make test   set up .venv for a maintainer (everything) and run every test, as CI does
-# and, for maintainers:
-#   make notebooks [NB=notebooks/01_perceptron.ipynb]   re-execute notebooks, store clean outputs
-#   make assignments                                     the nbgrader student release, in course/release/
-#   make bench [ARGS=--quick]                            the speed benchmark
-#   make notebook-times                                  each notebook's execution time
-#   make lock                                            re-pin requirements/constraints.txt
+# `make` or `make help` lists the targets. The two commands of the README:
+#   make lab    set up .venv for a student and open JupyterLab
+#   make test   set up .venv for a maintainer and run every test, as CI does
 #
 # Installing uses uv (a fast installer) when it is on PATH; otherwise it installs uv from PyPI
 # into .tools/ first (a few seconds), and falls back to pip if that fails. Every install is
 # pinned by requirements/constraints.txt, the versions the stored outputs were made with.
+.DEFAULT_GOAL := help
+
 PYTHON      ?= python3
 VENV        := .venv
 BIN         := $(VENV)/bin
@@ -19,10 +15,16 @@ CONSTRAINTS := requirements/constraints.txt
 STUDENT     := notebooks,fast
 MAINTAINER  := dev
 
-.PHONY: setup setup-lab lab test notebooks assignments bench notebook-times lock clean
+.PHONY: help setup setup-lab lab test notebooks numeric-setups assignments bench notebook-times \
+	lock clean
 
-setup: $(VENV)/.ready-dev
-setup-lab: $(VENV)/.ready-lab
+# Each target's line is the text after its `##`.
+help:
+	@echo "usage: make TARGET   (a student needs only 'make lab')"
+	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/  \1\t\2/p' $(MAKEFILE_LIST) | expand -t 18
+
+setup: $(VENV)/.ready-dev  ## only set up the maintainer's .venv (what make test uses)
+setup-lab: $(VENV)/.ready-lab  ## only set up the student's .venv (what make lab uses)
 
 # Prints the path of a uv executable, installing one into .tools/ if there is none; prints
 # nothing if that fails (then pip is used).
@@ -45,7 +47,28 @@ define install
 		$(PYTHON) -m venv $(VENV) && \
 		$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e ".[$(1)]"; \
 	fi
+	@$(BIN)/python -c "$$UNPINNED_NOTE"
 endef
+
+# The constraints pin the Python the stored outputs were made on (3.11.5 or newer: each
+# line's marker). On an older Python they pin nothing; say so, and what was installed.
+define UNPINNED_NOTE
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+def installed(name):
+    try:
+        return f"{name} {version(name)}"
+    except PackageNotFoundError:
+        return None
+
+if sys.version_info < (3, 11, 5):
+    found = [v for n in ["numpy", "pandas", "matplotlib", "jupyterlab"] if (v := installed(n))]
+    print("note: $(CONSTRAINTS) pins versions for Python 3.11.5 or newer; on Python",
+          sys.version.split()[0], "the newest versions that support it were installed instead",
+          "(a figure's last digits may differ from the stored outputs):", ", ".join(found))
+endef
+export UNPINNED_NOTE
 
 # Re-install whenever the dependency lists change. The maintainer's environment holds the
 # student's, so it satisfies `make lab` too.
@@ -60,7 +83,7 @@ $(VENV)/.ready-dev: pyproject.toml $(CONSTRAINTS)
 # Jupyter refuses to run as root (common in containers) unless told it may.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: $(VENV)/.ready-lab
+lab: $(VENV)/.ready-lab  ## a student's .venv (package, JupyterLab, widgets, Numba), then open the notebooks
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/
 
 # The stored notebook outputs come from runs with 2 BLAS threads. The thread count decides
@@ -74,27 +97,27 @@ PIN_THREADS := OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 MKL_NUM_THREADS=2
 # not the tests that run notebooks, a browser or nbgrader, which the first run covers.
 NOT_UNIT := $(addprefix --ignore=tests/,test_project.py test_exercise_checks.py test_browser.py test_grading_e2e.py)
 
-test: $(VENV)/.ready-dev
+test: $(VENV)/.ready-dev  ## a maintainer's .venv (everything), then every test, as CI runs it
 	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" $(PIN_THREADS) $(BIN)/python -m pytest
 	MLP_FROM_SCRATCH_NO_NUMBA=1 $(PIN_THREADS) $(BIN)/python -m pytest -m "not install" $(NOT_UNIT) tests
 
-notebooks: $(VENV)/.ready-dev
+notebooks: $(VENV)/.ready-dev  ## re-execute notebooks and store clean outputs [NB=notebooks/01_perceptron.ipynb]
 	$(PIN_THREADS) $(BIN)/python tools/run_notebooks.py $(NB)
 
 # The student release for instructors (INSTRUCTORS.md): one nbgrader assignment per notebook,
 # solutions replaced by stubs, hidden tests removed, in course/release/ (git-ignored).
-assignments: $(VENV)/.ready-dev
+assignments: $(VENV)/.ready-dev  ## the nbgrader student release, in course/release/
 	$(BIN)/python tools/course.py
 
-bench: $(VENV)/.ready-lab
+bench: $(VENV)/.ready-lab  ## the speed benchmark [ARGS=--quick]
 	$(BIN)/python benchmarks/benchmark.py $(ARGS)
 
-notebook-times: $(VENV)/.ready-dev
+notebook-times: $(VENV)/.ready-dev  ## each notebook's execution time
 	$(PIN_THREADS) $(BIN)/python benchmarks/notebook_times.py $(ARGS)
 
 # Pin the versions now in .venv (plus any new dependency, at its newest version) for every
 # extra; each pin is marked for the Pythons it was made for.
-lock: $(VENV)/.ready-dev
+lock: $(VENV)/.ready-dev  ## re-pin requirements/constraints.txt from .venv
 	@mkdir -p $(TOOLS); uv=$$($(FIND_UV)); test -n "$$uv" || { echo "make lock needs uv"; exit 1; }; \
 	"$$uv" pip freeze --python $(BIN)/python --exclude-editable > $(TOOLS)/installed.txt && \
 	"$$uv" pip compile --quiet pyproject.toml --all-extras --python $(BIN)/python --no-header \
@@ -103,5 +126,5 @@ lock: $(VENV)/.ready-dev
 	  sed 's/$$/ ; python_full_version >= "3.11.5"/' $(TOOLS)/lock.txt; } > $(TOOLS)/constraints.txt && \
 	mv $(TOOLS)/constraints.txt $(CONSTRAINTS) && echo "wrote $(CONSTRAINTS)"
 
-clean:
+clean:  ## remove .venv, .tools and caches
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .hypothesis *.egg-info
