@@ -95,7 +95,8 @@ PIN_THREADS := OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 MKL_NUM_THREADS=2
 # Every test (unit tests, nbval over the notebooks, the wheel and the lower bounds), then the
 # package's unit tests again on the NumPy versions of the compiled loops (as without Numba):
 # not the tests that run notebooks, a browser or nbgrader, which the first run covers.
-NOT_UNIT := $(addprefix --ignore=tests/,test_project.py test_exercise_checks.py test_browser.py test_grading_e2e.py)
+NOT_UNIT := $(addprefix --ignore=tests/,test_project.py test_exercise_checks.py test_browser.py \
+	test_grading_e2e.py test_numeric_setups.py)
 
 test: $(VENV)/.ready-dev  ## a maintainer's .venv (everything), then every test, as CI runs it
 	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" $(PIN_THREADS) $(BIN)/python -m pytest
@@ -103,6 +104,9 @@ test: $(VENV)/.ready-dev  ## a maintainer's .venv (everything), then every test,
 
 notebooks: $(VENV)/.ready-dev  ## re-execute notebooks and store clean outputs [NB=notebooks/01_perceptron.ipynb]
 	$(PIN_THREADS) $(BIN)/python tools/run_notebooks.py $(NB)
+
+numeric-setups: $(VENV)/.ready-dev  ## every notebook under other BLAS kernels, threads, NumPy path [NB=…]
+	$(BIN)/python tools/numeric_setups.py $(NB)
 
 # The student release for instructors (INSTRUCTORS.md): one nbgrader assignment per notebook,
 # solutions replaced by stubs, hidden tests removed, in course/release/ (git-ignored).
