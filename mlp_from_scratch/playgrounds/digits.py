@@ -22,6 +22,7 @@ tested without one).
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -133,10 +134,19 @@ def to_mnist(image: np.ndarray, threshold: float = 0.1) -> np.ndarray:
     scale = BOX / max(h, w)
     small = resample(crop, max(1, round(h * scale)), max(1, round(w * scale)))
     cy, cx = centre_of_mass(small)
-    top = int(np.clip(round(CENTRE - cy), 0, SIZE - small.shape[0]))
-    left = int(np.clip(round(CENTRE - cx), 0, SIZE - small.shape[1]))
+    top = int(np.clip(_nearest_pixel(CENTRE - cy), 0, SIZE - small.shape[0]))
+    left = int(np.clip(_nearest_pixel(CENTRE - cx), 0, SIZE - small.shape[1]))
     out[top:top + small.shape[0], left:left + small.shape[1]] = np.clip(small, 0, 1)
     return out
+
+
+def _nearest_pixel(x: float) -> int:
+    """``x`` rounded to the nearest integer, halves up. A symmetric digit's centre of mass
+    lies exactly half-way between two pixels, and the matrix products behind it land a few
+    ulps either side depending on the CPU's BLAS kernels and thread count; Python's
+    ``round`` would then pick either pixel. Values within 1e-6 of a half all go up, so
+    every machine places the digit alike."""
+    return math.floor(x + 0.5 + 1e-6)
 
 
 def enlarge(digit: np.ndarray, factor: int = CANVAS // SIZE) -> np.ndarray:
