@@ -147,3 +147,40 @@ def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+def test_slider_steps_in_the_kernel_redraw_once_with_working_shown_at_once():
+    pytest.importorskip("ipywidgets")
+    import asyncio
+
+    box = deep_net.playground()
+    controls = {cls: widget for widget in _walk(box) for cls in widget._dom_classes}
+    depth = controls["mlpfs-depth-slider"]
+    before = box.redrawer.count
+
+    async def arrow_keys():
+        for value in (19, 18, 17, 16, 15):            # five arrow-key steps in a row
+            depth.value = value
+        assert box.status.value == "working…"
+        while box.redrawer.pending:
+            await asyncio.sleep(0.01)
+
+    asyncio.run(arrow_keys())
+    assert box.redrawer.count == before + 1
+    assert box.figure._suptitle.get_text().startswith("15 ×")
+    assert box.status.value == box.figure._suptitle.get_text()
+
+
+def test_layout_puts_the_controls_above_a_figure_that_scales():
+    pytest.importorskip("ipywidgets")
+    box = deep_net.playground(gain=0.3, batch_norm=True)
+    controls, status, image = box.children
+    assert controls.layout.flex_flow == "row wrap" and image is box.image
+    assert image.layout.width == "100%" and image.layout.max_width == "960px"
+    # notebook 08 finds the controls among children[0].children
+    classes = {c for control in controls.children for c in control._dom_classes}
+    assert {"mlpfs-gain-slider", "mlpfs-batchnorm-checkbox"} <= classes
+    assert "gain 0.30, batch norm" in box.figure._suptitle.get_text()
+    for control in controls.children:
+        if type(control).__name__.endswith("Slider"):
+            assert control.layout.width == "390px" and control.style.description_width == "90px"

@@ -157,3 +157,25 @@ def _widgets(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _widgets(child)
+
+
+def test_a_stroke_ending_in_the_kernel_redraws_once_and_says_the_digit(reader):
+    import asyncio
+
+    box = digits.playground(reader, mfs.mnist.MEAN, mfs.mnist.STD)
+    before = box.redrawer.count
+
+    async def stroke():
+        box.press(140, 40)
+        for y in range(50, 250, 10):
+            box.move(140, y)
+        box.release(140, 250)
+        box.release(140, 250)          # mouse-up then mouse-out: one redraw
+        assert box.status.value == "working…"
+        while box.redrawer.pending:
+            await asyncio.sleep(0.01)
+
+    asyncio.run(stroke())
+    assert box.redrawer.count == before + 1
+    assert box.status.value.startswith("the network says ")
+    assert box.status.value.split()[3] == box.figure.axes[1].get_title().split()[3]

@@ -157,3 +157,54 @@ def test_the_lr_slider_offers_the_exact_rate_it_starts_with():
     assert nw.learning_rates(0.25) == sorted([*nw.LEARNING_RATES, 0.25])
     ui, _ = nw.network_playground("moons", lr=0.25, static_epochs=1)
     assert ui._mlpfs["controls"]["lr"].value == 0.25 and ui._mlpfs["state"]["state"].config.lr == 0.25
+
+
+def test_a_run_that_blows_up_and_then_sits_flat_is_called_diverged():
+    # lr 10 on a 3×20 ReLU net: the loss jumps to about 1e5, then the dead units leave it
+    # flat near 1.04 and the accuracy at 50%, with no NaN for fit to catch
+    state = nw.train_epochs(nw.new_state(nw.Config("xor", 20, 3, "relu", 10.0, 0)), 100)
+    assert not state.diverged and max(state.losses) > 1e3
+    assert state.blew_up_at is not None and state.blew_up_at <= 5
+    line = nw.status_line(state)
+    assert line.startswith(f"diverged at epoch {state.blew_up_at}") and "lower it" in line
+    good = nw.train_epochs(nw.new_state(nw.Config("xor", 3, 1, "relu", 0.3, 0)), 300)
+    assert good.blew_up_at is None and nw.status_line(good).startswith("epoch 300")
+
+
+def test_the_loss_axis_before_training_spans_losses_not_zero():
+    view = nw.LiveView(nw.new_state(nw.Config("xor", 2)))
+    low, high = view.ax_loss.get_ylim()
+    assert view.ax_loss.get_yscale() == "log" and 0 < low < 0.1 and 1 < high < 10
+
+
+def test_the_surface_follows_training_and_train_shows_work_at_once():
+    ui, _ = nw.network_playground("xor", hidden=3, seed=0, epochs_per_click=60, static_epochs=1)
+    hooks = ui._mlpfs
+    hooks["surface"]()
+    assert hooks["state"]["surface_epoch"] == 0
+    first_surface = hooks["surface_image"].value
+
+    async def click_train():
+        hooks["train"]()
+        assert hooks["status"].value.startswith("training…")     # before the first epoch
+        await hooks["state"]["task"]
+
+    asyncio.run(click_train())
+    assert hooks["state"]["state"].epoch == 60
+    assert hooks["state"]["surface_epoch"] == 60 and hooks["surface_image"].value != first_surface
+
+
+def test_controls_that_start_again_coalesce_into_one_reset():
+    ui, _ = nw.network_playground("xor", static_epochs=1)
+    hooks = ui._mlpfs
+    before = hooks["resetter"].count
+
+    async def drag_width():
+        for width in (3, 4, 5, 6):
+            hooks["controls"]["width"].value = width
+        assert hooks["status"].value == "working…"
+        while hooks["resetter"].pending:
+            await asyncio.sleep(0.01)
+
+    asyncio.run(drag_width())
+    assert hooks["resetter"].count == before + 1 and hooks["state"]["state"].config.hidden == 6

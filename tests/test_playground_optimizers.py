@@ -184,3 +184,45 @@ def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+def test_reset_and_the_optimum_button_redraw_once_and_kappa_reads_50():
+    widget = op.playground()
+    widget.kappa.value = 200.0
+    widget.angle.value = 45
+    widget.controls["Adam"]["lr"].value = 2.0
+    before = widget.redrawer.count
+    widget.on_predict()
+    assert widget.redrawer.count == before + 1
+    assert widget.controls["SGD"]["lr"].value == pytest.approx(2 / 201)
+    widget.on_reset()
+    assert widget.redrawer.count == before + 2
+    assert widget.kappa.value == 50.0 and widget.kappa.label == "50"
+    assert widget.controls["SGD"]["lr"].label == "0.035"
+    assert widget.controls["Adam"]["lr"].value == 0.3
+    widget.on_reset()                                   # nothing to change: no redraw
+    assert widget.redrawer.count == before + 2
+
+
+def test_every_value_a_button_sets_is_one_the_slider_offers():
+    # so the browser never rounds it to a step and sends the rounded value back
+    widget = op.playground()
+    for kappa in op.KAPPAS:
+        widget.kappa.value = float(kappa)
+        widget.on_predict()
+        for name, hyper in op.predicted_settings(kappa).items():
+            for key, value in hyper.items():
+                assert widget.controls[name][key].value == value, (kappa, name, key)
+    for name, hyper in op.default_settings().items():
+        for key, value in hyper.items():
+            assert value in op.slider_values(name, key)
+
+
+def test_checkbox_labels_are_whole_and_the_status_says_what_diverged():
+    widget = op.playground()
+    for checkbox in widget.shown.values():
+        assert checkbox.layout.width == "auto" and not checkbox.indent
+    assert widget.status.value == "κ = 50, rotated 0°, 60 steps"
+    widget.controls["SGD"]["lr"].value = 0.1
+    assert "SGD diverged" in widget.status.value
+    assert widget.image.layout.max_width == "880px"

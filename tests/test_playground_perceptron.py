@@ -113,3 +113,52 @@ def test_the_widget_callbacks_step_reset_and_redraw():
     assert hooks["state"]["state"].updates == 0 and hooks["status"].value.startswith("start")
     classes = {c for w in [hooks["gate"], hooks["lr"], hooks["image"]] for c in w._dom_classes}
     assert {"mlpfs-gate-dropdown", "mlpfs-lr-slider", "mlpfs-figure"} <= classes
+
+
+def test_linearly_separable_is_exact_on_the_gates_and_simple_cases():
+    for gate in ("and", "or", "nand"):
+        assert pp.linearly_separable(*logic_gate(gate))
+    assert not pp.linearly_separable(*logic_gate("xor"))
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]])
+    assert pp.linearly_separable(X, np.array([0, 0, 1]))
+    assert not pp.linearly_separable(X, np.array([0, 1, 0]))       # the middle of a line
+    with pytest.raises(ValueError, match="X \\(batch, 2\\)"):
+        pp.linearly_separable(np.zeros((3, 3)), np.zeros(3))
+
+
+def test_the_stepper_says_xor_can_never_converge_and_finds_the_cycle():
+    ui, _ = pp.perceptron_stepper("xor")
+    hooks = ui._mlpfs
+    assert "can never converge" in hooks["status"].value            # before the first click
+    for _ in range(5):
+        hooks["next"]()
+    state = hooks["state"]["state"]
+    assert state.cycle == (1, 5)                                    # w, b and next row repeat
+    assert "never converges: update 5 put the line back where update 1" in hooks["status"].value
+    hooks["gate"].value = "and"
+    assert "never" not in hooks["status"].value
+
+
+def test_the_neuron_playground_names_the_gate_and_keeps_its_size():
+    ui, static = pp.neuron_playground(1.0, 1.0, -1.5)
+    hooks = ui._mlpfs
+    assert pp.gate_name(pp.neuron_outputs(1.0, 1.0, -1.5)) == "AND"
+    assert hooks["status"].value.endswith("<b>AND</b>") and "11 → 1" in hooks["status"].value
+    size = hooks["image"].value[16:24]                               # PNG width and height
+    hooks["sliders"]["b"].value = -0.5
+    assert hooks["status"].value.endswith("<b>OR</b>")
+    hooks["sliders"]["w1"].value = -2.9                              # a longer title
+    assert hooks["image"].value[16:24] == size                       # the page does not jump
+    assert pp.gate_name([0, 1, 1, 0]) == "XOR" and pp.gate_name([1, 0, 0, 1]) == "no named gate"
+    assert static.axes[0].get_title().endswith("AND")
+    for slider in hooks["sliders"].values():
+        assert slider.layout.width == "320px"
+
+
+def test_the_stepper_figure_keeps_its_size():
+    ui, _ = pp.perceptron_stepper("and")
+    hooks = ui._mlpfs
+    size = hooks["image"].value[16:24]
+    for _ in range(3):
+        hooks["next"]()
+        assert hooks["image"].value[16:24] == size

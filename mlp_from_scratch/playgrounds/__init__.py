@@ -39,3 +39,141 @@ def show(widget, static_figure: Figure) -> None:
         "image/png": base64.b64encode(figure_png(static_figure)).decode("ascii"),
         "text/plain": STATIC_TEXT,
     }, raw=True)
+
+
+# --- what every playground's widgets share: layout, one redraw per action -----------------
+
+#: Text a playground's status line shows from the moment an action arrives until its
+#: redraw is done, so that a slow redraw is never mistaken for an ignored click.
+WORKING = "working…"
+
+#: Width of every slider (its description, a track of at least 200 px, and the readout)
+#: and of the description column in front of it.
+SLIDER_WIDTH, DESCRIPTION_WIDTH = "390px", "90px"
+
+
+class Redrawer:
+    """One redraw per user action, however many changes the action sends.
+
+    ``request`` is the observer of every control. Outside an event loop (tests, scripts) it
+    calls ``draw`` at once. Inside the kernel's event loop it shows ``WORKING`` in
+    ``status`` and schedules one call of ``draw`` ``delay`` seconds later; changes that arrive
+    before that call (the steps of a dragged slider, the several values a button sets, the
+    messages queued while the last redraw ran) find it pending and add nothing: the one
+    redraw reads the controls' newest values, so it replaces every redraw they would have
+    asked for. ``hold`` groups programmatic changes into one request at its end.
+    ``count`` is the number of redraws so far (for tests and the benchmark).
+    """
+
+    def __init__(self, draw, status=None, *, delay: float = 0.03) -> None:
+        self.draw, self.status, self.delay = draw, status, delay
+        self.pending, self.count, self._held, self._asked = False, 0, 0, False
+
+    def request(self, _change=None) -> None:
+        if self._held:
+            self._asked = True
+            return
+        import asyncio
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+            return
+        if self.pending:
+            return
+        self.pending = True
+        if self.status is not None:
+            self.status.value = WORKING
+        loop.call_later(self.delay, self.flush)
+
+    def flush(self) -> None:
+        """Redraw now (what the scheduled call runs)."""
+        self.pending = False
+        self.count += 1
+        self.draw()
+
+    def hold(self):
+        """``with redrawer.hold(): ...``: changes inside ask for one redraw, at the end."""
+        import contextlib
+
+        @contextlib.contextmanager
+        def held():
+            self._held += 1
+            try:
+                yield
+            finally:
+                self._held -= 1
+            if not self._held and self._asked:
+                self._asked = False
+                self.request()
+        return held()
+
+
+def figure_image(natural_width: int, dom_class: str = "mlpfs-figure"):
+    """An ``ipywidgets.Image`` for a figure ``natural_width`` pixels wide: shown at that
+    width where there is room and scaled down (aspect kept) to the width there is."""
+    import ipywidgets as w
+
+    image = w.Image(format="png", layout=w.Layout(
+        width="100%", max_width=f"{natural_width}px", height="auto", object_fit="contain"))
+    image.add_class(dom_class)
+    return image
+
+
+def slider_layout(width: str = SLIDER_WIDTH):
+    """Every slider's layout: wide enough for a 200-px track, never wider than the page."""
+    import ipywidgets as w
+
+    return w.Layout(width=width, max_width="100%", min_width="300px")
+
+
+def slider_style(description_width: str = DESCRIPTION_WIDTH) -> dict:
+    return {"description_width": description_width}
+
+
+def _labels(values, fmt: str) -> list[str]:
+    """Readout labels for ``values``: ``fmt``, with more digits where two would read alike."""
+    labels = [format(v, fmt) for v in values]
+    digits = 4
+    while len(set(labels)) < len(labels) and digits < 10:
+        seen = {label: labels.count(label) for label in labels}
+        labels = [format(v, f".{digits}g") if seen[label] > 1 else label
+                  for v, label in zip(values, labels)]
+        digits += 1
+    return labels
+
+
+def wrap(children, **layout):
+    """A row of controls that wraps onto further lines when the page is narrow."""
+    import ipywidgets as w
+
+    layout = {"flex_flow": "row wrap", "align_items": "center", "width": "100%", **layout}
+    return w.HBox(list(children), layout=w.Layout(**layout))
+
+
+def status_label(dom_class: str = "mlpfs-status"):
+    """The playground's status line: one line, as wide as the page, never cut."""
+    import ipywidgets as w
+
+    label = w.HTML(layout=w.Layout(width="100%", min_height="24px"))
+    label.add_class(dom_class)
+    return label
+
+
+def choice_slider(values, value, description: str, dom_class: str, fmt: str = ".3g", *,
+                  width: str = SLIDER_WIDTH, description_width: str = DESCRIPTION_WIDTH):
+    """A slider over explicit ``values``: the readout is the value used, exactly.
+
+    (A ``FloatLogSlider`` shows and sends back its value rounded to its step, so that a
+    value set by a button, 50, reads "50.1", and the rounded value comes back as a change.)
+    ``value`` is added to ``values`` if it is not one of them.
+    """
+    import ipywidgets as w
+
+    options = sorted({float(v) for v in values} | {float(value)})
+    slider = w.SelectionSlider(options=list(zip(_labels(options, fmt), options)),
+                               value=float(value), description=description,
+                               style=slider_style(description_width),
+                               layout=slider_layout(width), continuous_update=True)
+    slider.add_class(dom_class)
+    return slider

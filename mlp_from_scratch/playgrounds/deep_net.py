@@ -205,50 +205,69 @@ def png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def playground():
+def playground(*, depth: int = 20, width: int = 128, activation: str = "tanh",
+               gain: float = 1.0, batch_norm: bool = False):
     """The live playground: depth, width, activation, gain (with Xavier and He buttons)
-    and batch norm; the figure redraws on every change. Returns the widget box, whose
-    ``figure`` is the drawing shown (at first, the default state's: pass it to
-    ``playgrounds.show`` as the static fallback)."""
+    and batch norm; one redraw per action (see ``playgrounds.Redrawer``), a status line
+    that says "working…" until it is done. The controls sit above the figure, in rows that
+    wrap on a narrow page; the figure scales down to the width left. The arguments are the
+    starting state. Returns the widget box, whose ``figure`` is the drawing shown (at first,
+    the starting state's: pass it to ``playgrounds.show`` as the static fallback)."""
     import ipywidgets as w
 
-    style = {"description_width": "90px"}
-    depth = w.IntSlider(value=20, min=1, max=MAX_DEPTH, description="depth", style=style,
-                        continuous_update=False)
-    width = w.IntSlider(value=128, min=16, max=MAX_WIDTH, step=16, description="width",
-                        style=style, continuous_update=False)
-    activation = w.Dropdown(options=list(ACTIVATIONS), value="tanh", description="activation",
-                            style=style)
-    gain = w.FloatLogSlider(value=1.0, base=10, min=-1, max=1, step=0.01, readout_format=".2f",
-                            description="gain", style=style, continuous_update=False)
-    xavier = w.Button(description="Xavier (gain 1)")
-    he = w.Button(description="He (gain √2)")
-    batch_norm = w.Checkbox(value=False, description="batch norm", style=style)
-    image = w.Image(format="png")
-    note = w.HTML("weight std = gain / √width")
-    for control, name in [(depth, "depth-slider"), (width, "width-slider"),
-                          (activation, "activation-dropdown"), (gain, "gain-slider"),
+    from . import Redrawer, figure_image, slider_layout, slider_style, status_label, wrap
+
+    _check_arguments(depth, width, activation, gain, 2)
+    style = slider_style()
+    depth_slider = w.IntSlider(value=depth, min=1, max=MAX_DEPTH, description="depth",
+                               style=style, layout=slider_layout(), continuous_update=False)
+    width_slider = w.IntSlider(value=width, min=16, max=MAX_WIDTH, step=16, description="width",
+                               style=style, layout=slider_layout(), continuous_update=False)
+    activation_menu = w.Dropdown(options=list(ACTIVATIONS), value=activation,
+                                 description="activation", style=style,
+                                 layout=w.Layout(width="260px"))
+    # continuous_update=False: a value set by a button (He's 1.414) is not rounded to the
+    # slider's step and sent back as a second change
+    gain_slider = w.FloatLogSlider(value=gain, base=10, min=-1, max=1, step=0.01,
+                                   readout_format=".2f", description="gain", style=style,
+                                   layout=slider_layout(), continuous_update=False)
+    xavier = w.Button(description="Xavier (gain 1)", layout=w.Layout(width="auto"))
+    he = w.Button(description="He (gain √2)", layout=w.Layout(width="auto"))
+    batch_norm_box = w.Checkbox(value=batch_norm, description="batch norm", indent=False,
+                                layout=w.Layout(width="auto"))
+    figure_px = 12 * 80
+    image = figure_image(figure_px)
+    status = status_label()
+    note = w.HTML("weight std = gain / √width", layout=w.Layout(width="auto"))
+    for control, name in [(depth_slider, "depth-slider"), (width_slider, "width-slider"),
+                          (activation_menu, "activation-dropdown"), (gain_slider, "gain-slider"),
                           (xavier, "xavier-button"), (he, "he-button"),
-                          (batch_norm, "batchnorm-checkbox"), (image, "figure")]:
+                          (batch_norm_box, "batchnorm-checkbox")]:
         control.add_class(f"mlpfs-{name}")
     fig = Figure(figsize=(12, 3.8), dpi=80)
 
-    def redraw(_change=None) -> None:
-        state = measure(depth.value, width.value, activation.value, gain.value,
-                        batch_norm.value, batch_size=128)
+    def draw_now() -> None:
+        state = measure(depth_slider.value, width_slider.value, activation_menu.value,
+                        gain_slider.value, batch_norm_box.value, batch_size=128)
         image.value = png(draw(state, fig))
+        status.value = state.label()
+
+    redrawer = Redrawer(draw_now, status)
 
     def set_gain(value: float) -> None:
-        gain.value = value  # fires redraw through the observer
+        gain_slider.value = value  # the observer asks for the redraw
 
     xavier.on_click(lambda _button: set_gain(GAINS["xavier"]))
     he.on_click(lambda _button: set_gain(GAINS["he"]))
-    for control in (depth, width, activation, gain, batch_norm):
-        control.observe(redraw, names="value")
-    redraw()
-    controls = w.VBox([depth, width, activation, gain, w.HBox([xavier, he]), batch_norm, note])
-    box = w.HBox([controls, image])
+    for control in (depth_slider, width_slider, activation_menu, gain_slider, batch_norm_box):
+        control.observe(redrawer.request, names="value")
+    redrawer.flush()
+    # children[0].children are the controls themselves (notebook 08 finds them there)
+    controls = wrap([depth_slider, width_slider, activation_menu, gain_slider, xavier, he,
+                     batch_norm_box, note])
+    box = w.VBox([controls, status, image], layout=w.Layout(width="100%"))
     box.add_class("mlpfs-deep-net-playground")  # scopes the shared classes above in a page
-    box.redraw = redraw  # for tests: the callbacks are plain functions
-    box.figure = fig      # the current drawing: the default state's, for a static fallback
+    box.redraw = lambda _change=None: redrawer.flush()  # for tests: a plain function
+    box.redrawer, box.image, box.status = redrawer, image, status
+    box.figure = fig      # the current drawing: the starting state's, for a static fallback
     return box

@@ -223,13 +223,18 @@ def playground(model, mean: float, std: float):
     import ipywidgets as w
     from ipycanvas import Canvas
 
+    from . import Redrawer, figure_image, status_label, wrap
+
     canvas = Canvas(width=CANVAS, height=CANVAS,
-                    layout=w.Layout(width=f"{CANVAS}px", height=f"{CANVAS}px"))
-    clear_button = w.Button(description="Clear", tooltip="erase the drawing")
-    image = w.Image(format="png")
+                    layout=w.Layout(width=f"{CANVAS}px", height=f"{CANVAS}px",
+                                    min_width=f"{CANVAS}px"))
+    clear_button = w.Button(description="Clear", tooltip="erase the drawing",
+                            layout=w.Layout(width="auto"))
+    image = figure_image(600)
+    image.layout.flex = "1 1 320px"
+    status = status_label()
     canvas.add_class("mlpfs-digit-canvas")
     clear_button.add_class("mlpfs-clear-button")
-    image.add_class("mlpfs-figure")
     fig = Figure(figsize=(7.5, 3.0), dpi=80)
     strokes: list[list[tuple[float, float]]] = []
     drawing = [False]
@@ -243,13 +248,18 @@ def playground(model, mean: float, std: float):
         canvas.line_cap = "round"
         canvas.line_join = "round"
 
-    def redraw() -> None:
+    def draw_now() -> None:
         if strokes:
             digit = to_mnist(render_strokes(strokes))
             probs = probabilities(model, standardize(digit, mean, std))
+            best = int(probs.argmax())
+            status.value = f"the network says {best} ({probs[best]:.0%})"
         else:
             digit, probs = np.zeros((SIZE, SIZE), np.float32), None
+            status.value = "draw a digit on the black square with the mouse"
         image.value = png(draw(digit, probs, fig))
+
+    redrawer = Redrawer(draw_now, status)
 
     def press(x: float, y: float) -> None:
         drawing[0] = True
@@ -267,14 +277,14 @@ def playground(model, mean: float, std: float):
         if not drawing[0]:
             return
         drawing[0] = False
-        redraw()
+        redrawer.request()
 
     def clear(_button=None) -> None:
         strokes.clear()
         drawing[0] = False
         canvas.clear()
         paint_background()
-        redraw()
+        redrawer.request()
 
     canvas.on_mouse_down(press)
     canvas.on_mouse_move(move)
@@ -282,11 +292,13 @@ def playground(model, mean: float, std: float):
     canvas.on_mouse_out(release)
     clear_button.on_click(clear)
     paint_background()
-    redraw()
-    left = w.VBox([canvas, clear_button])
-    box = w.HBox([left, image])
+    redrawer.flush()
+    left = w.VBox([canvas, clear_button], layout=w.Layout(width=f"{CANVAS + 4}px"))
+    box = w.VBox([status, wrap([left, image], align_items="flex-start")],
+                 layout=w.Layout(width="100%"))
     box.add_class("mlpfs-digits-playground")
     box.figure, box.strokes = fig, strokes
-    box.press, box.move, box.release, box.clear, box.redraw = press, move, release, clear, redraw
-    box.image = image
+    box.press, box.move, box.release, box.clear = press, move, release, clear
+    box.redraw = lambda: redrawer.flush()
+    box.image, box.status, box.redrawer = image, status, redrawer
     return box

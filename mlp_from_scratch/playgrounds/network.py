@@ -37,6 +37,8 @@ from ..training import TrainingDiverged, fit
 DATASETS = ("xor", "moons", "circles", "spirals")
 ACTIVATIONS: dict[str, type[L.Layer]] = {"relu": L.ReLU, "tanh": L.Tanh, "sigmoid": L.Sigmoid}
 MAX_DEPTH, MAX_WIDTH = 4, 32
+#: A run whose loss passes this many times the untrained model's loss has diverged.
+BLOW_UP = 10.0
 
 #: What the one-line prompt under the controls suggests.
 PROMPT = ("Try: XOR with 2 ReLU units, seeds 0 to 5: which runs get stuck? Then give it 3 units. "
@@ -109,6 +111,19 @@ class TrainingState:
     losses: list[float] = field(default_factory=list)
     accuracies: list[float] = field(default_factory=list)
     diverged: bool = False
+    start_loss: float = math.nan        # the untrained model's loss on the data
+
+    @property
+    def blew_up_at(self) -> int | None:
+        """The first epoch (1-based) whose loss passed ``BLOW_UP`` times the untrained
+        model's, or None. A step that large has thrown the weights far away: the loss may
+        come back down (ReLU units killed on the way often leave it flat, above where it
+        started), but the run has diverged."""
+        limit = BLOW_UP * self.start_loss
+        for epoch, value in enumerate(self.losses, start=1):
+            if not value <= limit:            # also NaN
+                return epoch
+        return None
 
     @property
     def epoch(self) -> int:
@@ -126,9 +141,12 @@ def new_state(config: Config) -> TrainingState:
     rng = np.random.default_rng(config.seed)
     num_classes = int(y.max()) + 1
     loss = BinaryCrossEntropyWithLogits() if num_classes == 2 else SoftmaxCrossEntropy()
-    return TrainingState(config=config, X=X, y=y, model=build_model(num_classes, config, rng),
-                         loss=loss, optimizer=SGD(config.lr), rng=rng,
-                         batch_size=min(32, len(X)))
+    model = build_model(num_classes, config, rng)
+    with np.errstate(over="ignore", invalid="ignore"):
+        start_loss = float(loss(model.predict(X), y)[0])
+    return TrainingState(config=config, X=X, y=y, model=model, loss=loss,
+                         optimizer=SGD(config.lr), rng=rng, batch_size=min(32, len(X)),
+                         start_loss=start_loss)
 
 
 def set_lr(state: TrainingState, lr: float) -> None:
@@ -198,6 +216,12 @@ def status_line(state: TrainingState) -> str:
         return f"diverged at epoch {state.epoch + 1}: lower the learning rate and press Reset"
     if not state.losses:
         return "not trained yet: press Train"
+    blew_up = state.blew_up_at
+    if blew_up is not None:
+        return (f"diverged at epoch {blew_up} (loss {max(state.losses):.3g}, from "
+                f"{state.start_loss:.3g} untrained); now epoch {state.epoch}: loss "
+                f"{state.losses[-1]:.4f}, accuracy {state.accuracies[-1]:.0%}. The learning "
+                f"rate is too large: lower it and press Reset")
     return (f"epoch {state.epoch}: loss {state.losses[-1]:.4f}, "
             f"accuracy {state.accuracies[-1]:.0%}")
 
@@ -235,7 +259,9 @@ class LiveView:
         self._plain = FuncFormatter(lambda v, _: f"{v:.2g}")
         self._blank = FuncFormatter(lambda v, _: "")
         self.ax_loss.yaxis.set_major_formatter(self._plain)
-        self.ax_loss.set(xlabel="epoch", ylabel="loss")
+        # before training, the range a loss of these nets spans (not matplotlib's ±0.04 of
+        # an empty axis)
+        self.ax_loss.set(xlabel="epoch", ylabel="loss", xlim=(0, 10), ylim=(0.01, 2))
         self.ax_loss.legend(loc="upper right", fontsize=8)
         self.ax_loss.grid(alpha=0.3)
         for axis in (self.ax, self.ax_loss):
@@ -320,6 +346,9 @@ async def train_live(state: TrainingState, redraw: Callable[[TrainingState], Non
     return state
 
 
+#: Seconds between redraws of the 3-D surface while a run trains.
+SURFACE_EVERY = 1.0
+
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
 
@@ -343,66 +372,87 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
     static figure is the default run after ``static_epochs`` epochs (what a reader without
     a kernel sees). The widget's callbacks are in ``widget._mlpfs`` for tests.
     """
+    import time
+
     import ipywidgets as widgets
 
-    from . import figure_png
+    from . import (WORKING, Redrawer, figure_image, figure_png, slider_layout, slider_style,
+                   status_label, wrap)
 
     config = Config(dataset, hidden, depth, activation, lr, seed)
-    style = {"description_width": "70px"}
+    style = slider_style("70px")
 
     def control(widget, dom_class):
         widget.add_class(dom_class)
         return widget
 
+    def int_slider(value, low, high, description, dom_class):
+        return control(widgets.IntSlider(value=value, min=low, max=high, description=description,
+                                         style=style, layout=slider_layout("340px")), dom_class)
+
     dataset_menu = control(widgets.Dropdown(options=list(DATASETS), value=dataset,
-                                            description="data set", style=style),
+                                            description="data set", style=style,
+                                            layout=widgets.Layout(width="220px")),
                            "mlpfs-dataset-dropdown")
-    width_slider = control(widgets.IntSlider(value=hidden, min=1, max=MAX_WIDTH,
-                                             description="width", style=style),
-                           "mlpfs-width-slider")
-    depth_slider = control(widgets.IntSlider(value=depth, min=1, max=MAX_DEPTH,
-                                             description="depth", style=style),
-                           "mlpfs-depth-slider")
+    width_slider = int_slider(hidden, 1, MAX_WIDTH, "width", "mlpfs-width-slider")
+    depth_slider = int_slider(depth, 1, MAX_DEPTH, "depth", "mlpfs-depth-slider")
     activation_menu = control(widgets.Dropdown(options=list(ACTIVATIONS), value=activation,
-                                               description="activation", style=style),
+                                               description="activation", style=style,
+                                               layout=widgets.Layout(width="220px")),
                               "mlpfs-activation-dropdown")
     # a slider over fixed rates, so the rate shown is the rate used (a log slider would
     # snap 0.3 to 10^-0.5 = 0.316)
     lr_slider = control(widgets.SelectionSlider(options=learning_rates(lr), value=lr,
-                                                description="lr", style=style),
+                                                description="lr", style=style,
+                                                layout=slider_layout("340px")),
                         "mlpfs-lr-slider")
-    seed_slider = control(widgets.IntSlider(value=seed, min=0, max=20, description="seed",
-                                            style=style),
-                          "mlpfs-seed-slider")
+    seed_slider = int_slider(seed, 0, 20, "seed", "mlpfs-seed-slider")
+    auto = widgets.Layout(width="auto")
     train_button = control(widgets.Button(description="Train", button_style="primary",
-                                          tooltip=f"train {epochs_per_click} epochs; "
-                                                  "click again to pause"),
+                                          layout=auto, tooltip=f"train {epochs_per_click} "
+                                                               "epochs; click again to pause"),
                            "mlpfs-train-button")
-    reset_button = control(widgets.Button(description="Reset", tooltip="start again from the seed"),
+    reset_button = control(widgets.Button(description="Reset", layout=auto,
+                                          tooltip="start again from the seed"),
                            "mlpfs-reset-button")
-    surface_button = control(widgets.Button(description="3-D surface",
-                                            tooltip="draw the output as a 3-D surface"),
+    surface_button = control(widgets.Button(description="3-D surface", layout=auto,
+                                            tooltip="draw the output as a 3-D surface; it "
+                                                    "follows training"),
                              "mlpfs-surface-button")
-    # shown at the figures' own pixel sizes (an Image otherwise stretches to the page width)
-    image = control(widgets.Image(format="png", layout=widgets.Layout(width="672px")),
-                    "mlpfs-figure")
-    surface_image = control(widgets.Image(format="png", layout=widgets.Layout(
-        display="none", width="416px")), "mlpfs-surface-figure")
-    status = control(widgets.Label(), "mlpfs-status")
-    prompt = control(widgets.HTML(f"<i>{PROMPT}</i>"), "mlpfs-prompt")
+    image = figure_image(672)
+    image.layout.flex = "1 1 400px"
+    surface_image = figure_image(416, "mlpfs-surface-figure")
+    surface_image.layout.flex = "1 1 260px"
+    surface_image.layout.display = "none"
+    status = status_label()
+    prompt = control(widgets.HTML(f"<i>{PROMPT}</i>", layout=widgets.Layout(width="100%")),
+                     "mlpfs-prompt")
 
-    box: dict = {"state": new_state(config), "task": None, "stop": False}
+    box: dict = {"state": new_state(config), "task": None, "stop": False, "surface_at": -1.0}
     box["view"] = LiveView(box["state"])
 
     def current_config() -> Config:
         return Config(dataset_menu.value, width_slider.value, depth_slider.value,
                       activation_menu.value, float(lr_slider.value), seed_slider.value)
 
+    def surface_shown() -> bool:
+        return surface_image.layout.display != "none"
+
+    def draw_surface_now(state: TrainingState) -> None:
+        surface_image.value = figure_png(draw_surface(state))
+        box["surface_at"] = time.monotonic()
+        box["surface_epoch"] = state.epoch
+
     def redraw(state: TrainingState | None = None) -> None:
         state = state or box["state"]
         box["view"].update(state)
         image.value = box["view"].png()
         status.value = status_line(state)
+        # the 3-D view follows training: redrawn at most once a second while it runs (it
+        # takes longer than the 2-D figure), and at the end of every run (see train_task)
+        if surface_shown() and box.get("surface_epoch") != state.epoch and (
+                not running() or time.monotonic() - box["surface_at"] >= SURFACE_EVERY):
+            draw_surface_now(state)
 
     def running() -> bool:
         return box["task"] is not None and not box["task"].done()
@@ -411,12 +461,18 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
         box["stop"] = True
         train_button.description = "Train"
 
-    def on_reset(_=None) -> None:
+    def reset_now() -> None:
         stop()
         box["state"] = new_state(current_config())
         box["view"] = LiveView(box["state"])
         surface_image.layout.display = "none"
+        box["surface_epoch"] = None
         redraw()
+
+    resetter = Redrawer(reset_now, status)
+
+    def on_reset(_=None) -> None:
+        resetter.request()
 
     async def train_task() -> None:
         try:
@@ -425,6 +481,7 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
                              should_stop=lambda: box["stop"])
         finally:
             train_button.description = "Train"
+            redraw()                 # the surface catches up with the last epoch
 
     def on_train(_=None) -> None:
         if running():
@@ -432,11 +489,14 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
             return
         box["stop"] = False
         train_button.description = "Pause"
+        status.value = f"training… (epoch {box['state'].epoch})"
         box["task"] = asyncio.ensure_future(train_task())
 
     def on_surface(_=None) -> None:
-        surface_image.value = figure_png(draw_surface(box["state"]))
+        status.value = WORKING
+        draw_surface_now(box["state"])
         surface_image.layout.display = None
+        status.value = status_line(box["state"])
 
     def on_lr(change) -> None:
         set_lr(box["state"], float(change["new"]))     # takes effect at the next epoch
@@ -446,17 +506,17 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
     surface_button.on_click(on_surface)
     lr_slider.observe(on_lr, names="value")
     for widget in (dataset_menu, width_slider, depth_slider, activation_menu, seed_slider):
-        widget.observe(lambda change: on_reset(), names="value")
+        widget.observe(resetter.request, names="value")
     redraw()
 
     ui = widgets.VBox([
-        widgets.HBox([dataset_menu, activation_menu, width_slider]),
-        widgets.HBox([depth_slider, lr_slider, seed_slider]),
-        widgets.HBox([train_button, reset_button, surface_button, status]),
-        prompt, image, surface_image])
+        wrap([dataset_menu, activation_menu, width_slider, depth_slider, lr_slider, seed_slider]),
+        wrap([train_button, reset_button, surface_button]),
+        status, prompt, wrap([image, surface_image], align_items="flex-start")],
+        layout=widgets.Layout(width="100%"))
     ui.add_class("mlpfs-network-playground")
     ui._mlpfs = {"train": on_train, "reset": on_reset, "surface": on_surface, "redraw": redraw,
-                 "train_task": train_task, "state": box, "image": image,
+                 "train_task": train_task, "state": box, "image": image, "resetter": resetter,
                  "surface_image": surface_image, "status": status, "controls": {
                      "dataset": dataset_menu, "width": width_slider, "depth": depth_slider,
                      "activation": activation_menu, "lr": lr_slider, "seed": seed_slider}}

@@ -239,135 +239,133 @@ def png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-#: Slider ranges: (min, max) of log10 for learning rates, plain ranges for the rest.
-LR_LOG_RANGE = {"SGD": (-4, 0), "momentum": (-4, 0), "RMSProp": (-4, 0), "Adam": (-4, 0.5)}
+#: The values each slider offers (explicit values: the readout is the value used, and a
+#: value set by a button is one of them, so the browser never rounds it and sends it back).
+KAPPAS = (1, 1.5, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000)
+_MANTISSAS = (1, 1.2, 1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8)
+#: Largest learning rate each optimizer's slider offers.
+MAX_LR = {"SGD": 1.0, "momentum": 1.0, "RMSProp": 1.0, "Adam": 3.0}
+HYPER_VALUES = {
+    "momentum": tuple(round(0.05 * k, 2) for k in range(20)) + (0.97, 0.99),
+    "rho": (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999),
+    "beta1": tuple(round(0.05 * k, 2) for k in range(20)) + (0.97, 0.99),
+    "beta2": (0.9, 0.95, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999)}
+
+
+def slider_values(name: str, hyper: str) -> list[float]:
+    """The values the playground's slider for ``name``'s ``hyper`` offers: a grid, the
+    default, and for SGD and momentum what every κ on the κ slider predicts."""
+    if hyper == "lr":
+        grid = {float(f"{m * 10.0 ** e:.6g}") for e in range(-4, 1) for m in _MANTISSAS}
+        values = {v for v in grid if v <= MAX_LR[name]} | {MAX_LR[name]}
+    else:
+        values = set(HYPER_VALUES[hyper])
+    values.add(default_settings()[name][hyper])
+    if name in ("SGD", "momentum"):
+        values |= {predicted_settings(k)[name][hyper] for k in KAPPAS}
+    return sorted(values)
+
+
+def status(state: BowlState) -> str:
+    """The playground's status line: the bowl, and which paths diverged."""
+    line = f"κ = {state.kappa:g}, rotated {state.angle:g}°, {state.num_steps} steps"
+    diverged = [name for name, gone in state.diverged.items() if gone]
+    if diverged:
+        line += ": " + ", ".join(diverged) + " diverged (a cross on the right): lower its lr"
+    return line
 
 
 def playground():
     """The live playground: the bowl's condition number and rotation, the number of steps,
     each optimizer's hyper-parameters and a check box to show it, and a button that sets
-    SGD and momentum to what κ predicts. The figure redraws on every change. Returns the
-    widget box; its ``figure`` is the drawing shown (at first the default state's: pass it
-    to ``playgrounds.show`` as the static fallback) and its ``redraw`` the callback."""
-    import asyncio
-    import contextlib
-
+    SGD and momentum to what κ predicts. One redraw per action (``playgrounds.Redrawer``):
+    Reset and "κ's optimum" set many sliders and redraw once. The controls sit above the
+    figure in columns that wrap on a narrow page; the figure scales to the width left.
+    Returns the widget box; its ``figure`` is the drawing shown (at first the default
+    state's: pass it to ``playgrounds.show`` as the static fallback), its ``redraw`` the
+    callback and its ``redrawer`` the coalescing observer."""
     import ipywidgets as w
 
-    class PlaygroundBox(w.VBox):
-        """A VBox that can hold its redraws while several controls change at once."""
+    from . import Redrawer, choice_slider, figure_image, slider_layout, slider_style, status_label, wrap
 
-        _holding = False
-        _pending = False
-
-        def guard(self, redraw):
-            """The observer: skip while held; inside a running event loop (the kernel),
-            schedule one redraw for all the changes that arrive before it runs, so a
-            dragged slider never queues up stale redraws; elsewhere redraw at once."""
-            def flush() -> None:
-                self._pending = False
-                redraw()
-
-            def guarded(change=None) -> None:
-                if self._holding:
-                    return
-                try:
-                    loop = asyncio.get_running_loop()
-                except RuntimeError:
-                    redraw(change)
-                    return
-                if not self._pending:
-                    self._pending = True
-                    loop.call_soon(flush)
-            return guarded
-
-        @contextlib.contextmanager
-        def hold_redraw(self):
-            self._holding = True
-            try:
-                yield
-            finally:
-                self._holding = False
-
-    style = {"description_width": "70px"}
-    layout = w.Layout(width="300px")
+    width, label_width = "340px", "70px"
     defaults = default_settings()
+    kappa = choice_slider(KAPPAS, 50.0, "κ", "mlpfs-kappa-slider", width=width,
+                          description_width=label_width)
 
-    def slider(kind, description, value, dom, **kwargs):
-        control = kind(value=value, description=description, style=style, layout=layout,
-                       continuous_update=True, **kwargs)
+    def int_slider(description, value, dom, **kwargs):
+        control = w.IntSlider(value=value, description=description, continuous_update=True,
+                              style=slider_style(label_width), layout=slider_layout(width), **kwargs)
         control.add_class(f"mlpfs-{dom}")
         return control
 
-    kappa = slider(w.FloatLogSlider, "κ", 50.0, "kappa-slider", base=10, min=0,
-                   max=math.log10(MAX_KAPPA), step=0.05, readout_format=".3g")
-    angle = slider(w.IntSlider, "rotation °", 0, "angle-slider", min=0, max=90, step=5)
-    steps = slider(w.IntSlider, "steps", 60, "steps-slider", min=10, max=300, step=10)
+    angle = int_slider("rotation °", 0, "angle-slider", min=0, max=90, step=5)
+    steps = int_slider("steps", 60, "steps-slider", min=10, max=300, step=10)
     controls: dict[str, dict[str, w.Widget]] = {}
     shown: dict[str, w.Checkbox] = {}
-    ranges = {"momentum": (0.0, 0.99), "rho": (0.5, 0.999), "beta1": (0.0, 0.99),
-              "beta2": (0.9, 0.9999)}
     for name, extra in OPTIMIZERS.items():
         key = name.lower()
-        low, high = LR_LOG_RANGE[name]
-        controls[name] = {"lr": slider(w.FloatLogSlider, "lr", defaults[name]["lr"], f"{key}-lr-slider",
-                                       base=10, min=low, max=high, step=0.02, readout_format=".3g")}
-        for hyper in extra:
-            low, high = ranges[hyper]
-            controls[name][hyper] = slider(
-                w.FloatSlider, hyper, defaults[name][hyper], f"{key}-{hyper}-slider", min=low,
-                max=high, step=0.0001 if hyper == "beta2" else 0.01,
-                readout_format=".4f" if hyper == "beta2" else ".2f")
-        shown[name] = w.Checkbox(value=True, description=name, indent=False)
+        controls[name] = {hyper: choice_slider(
+            slider_values(name, hyper), defaults[name][hyper], hyper, f"mlpfs-{key}-{hyper}-slider",
+            ".4g" if hyper == "beta2" else ".3g", width=width, description_width=label_width)
+            for hyper in ("lr", *extra)}
+        shown[name] = w.Checkbox(value=True, description=name, indent=False,
+                                 layout=w.Layout(width="auto"))
         shown[name].add_class(f"mlpfs-show-{key}-checkbox")
-    predict = w.Button(description="κ's optimum for SGD and momentum", layout=w.Layout(width="300px"))
+    predict = w.Button(description="κ's optimum for SGD and momentum",
+                       layout=w.Layout(width="auto"))
     predict.add_class("mlpfs-predict-button")
-    reset = w.Button(description="reset", layout=w.Layout(width="300px"))
+    reset = w.Button(description="reset", layout=w.Layout(width="auto"))
     reset.add_class("mlpfs-reset-button")
-    image = w.Image(format="png")
-    image.add_class("mlpfs-figure")
+    image = figure_image(11 * 80)
+    status_line = status_label()
     drawing = BowlFigure()
 
     def current_settings() -> dict[str, dict[str, float]]:
         return {name: {k: float(c.value) for k, c in controls[name].items()}
                 for name in OPTIMIZERS if shown[name].value}
 
-    def redraw(_change=None) -> None:
-        state = run(kappa.value, angle.value, current_settings(), steps.value)
+    def draw_now() -> None:
+        state = run(float(kappa.value), angle.value, current_settings(), steps.value)
         image.value = png(drawing.update(state))
+        status_line.value = status(state)
+
+    redrawer = Redrawer(draw_now, status_line)
 
     def set_values(values: dict[str, dict[str, float]]) -> None:
-        # Set several sliders with one redraw at the end, not one per slider.
-        with box.hold_redraw():
-            for name, hyper in values.items():
-                for k, v in hyper.items():
-                    control = controls[name][k]
-                    control.value = min(max(v, 10 ** control.min if k == "lr" else control.min),
-                                        10 ** control.max if k == "lr" else control.max)
-        redraw()
+        for name, hyper in values.items():
+            for k, v in hyper.items():
+                control = controls[name][k]
+                # the nearest value offered (what κ's on the κ slider predict is offered)
+                control.value = min((value for _, value in control.options),
+                                    key=lambda offered: abs(offered - v))
 
     def on_predict(_button=None) -> None:
-        set_values(predicted_settings(kappa.value))
+        with redrawer.hold():
+            set_values(predicted_settings(float(kappa.value)))
 
     def on_reset(_button=None) -> None:
-        with box.hold_redraw():
+        with redrawer.hold():
             kappa.value, angle.value, steps.value = 50.0, 0, 60
             for checkbox in shown.values():
                 checkbox.value = True
-        set_values(default_settings())
+            set_values(default_settings())
 
     predict.on_click(on_predict)
     reset.on_click(on_reset)
-    columns = [w.VBox([w.HTML("<b>bowl</b>"), kappa, angle, steps, predict, reset])]
+    columns = [w.VBox([w.HTML("<b>bowl</b>"), kappa, angle, steps, w.HBox([predict, reset])])]
     for name in OPTIMIZERS:
         columns.append(w.VBox([shown[name], *controls[name].values()]))
-    box = PlaygroundBox([w.HBox([columns[0], w.VBox(columns[1:3]), w.VBox(columns[3:])]), image])
-    box.redraw = box.guard(redraw)
+    box = w.VBox([wrap(columns, align_items="flex-start"), status_line, image],
+                 layout=w.Layout(width="100%"))
+    box.add_class("mlpfs-optimizer-playground")
     for control in (kappa, angle, steps, *shown.values(),
                     *(c for group in controls.values() for c in group.values())):
-        control.observe(box.redraw, names="value")
+        control.observe(redrawer.request, names="value")
+    box.redraw = lambda _change=None: redrawer.flush()
+    box.redrawer = redrawer
     box.on_predict, box.on_reset = on_predict, on_reset
     box.controls, box.kappa, box.angle, box.steps, box.shown = controls, kappa, angle, steps, shown
-    box.image, box.figure = image, drawing.fig
-    redraw()
+    box.image, box.figure, box.status = image, drawing.fig, status_line
+    redrawer.flush()
     return box
