@@ -15,7 +15,7 @@ CONSTRAINTS := requirements/constraints.txt
 STUDENT     := notebooks,fast
 MAINTAINER  := dev
 
-.PHONY: help setup setup-lab lab test notebooks numeric-setups assignments bench notebook-times \
+.PHONY: help setup setup-lab lab test notebooks numeric-setups assignments grade bench notebook-times \
 	lock clean
 
 # Each target's line is the text after its `##`.
@@ -112,6 +112,13 @@ numeric-setups: $(VENV)/.ready-dev  ## every notebook under other BLAS kernels, 
 # solutions replaced by stubs, hidden tests removed, in course/release/ (git-ignored).
 assignments: $(VENV)/.ready-dev  ## the nbgrader student release, in course/release/
 	$(BIN)/python tools/course.py
+
+# Autograde every submission in course/submitted/ with WORKERS nbgrader processes at once, on
+# the gradebook at DB (PostgreSQL for more than one worker; INSTRUCTORS.md).
+WORKERS ?= 2
+grade: $(VENV)/.ready-dev  ## autograde the whole class in parallel: WORKERS=4 DB=postgresql+psycopg://…
+	@test -n "$(DB)" || { echo "make grade needs DB=<the gradebook's SQLAlchemy URL> (see INSTRUCTORS.md)"; exit 2; }
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tools/grade.py --workers $(WORKERS) --db "$(DB)"
 
 bench: $(VENV)/.ready-lab  ## the speed benchmark [ARGS=--quick]
 	$(BIN)/python benchmarks/benchmark.py $(ARGS)

@@ -24,8 +24,9 @@ import task_table  # noqa: E402
 
 
 def requirement_names(specs):
-    """{name: "name>=version"} with spaces and environment markers dropped."""
-    specs = [s.split(";")[0].split("#")[0].replace(" ", "") for s in specs]
+    """{name: "name>=version"} with spaces, environment markers and pip's extras dropped
+    (conda has no extras: "psycopg[binary]" is conda-forge's "psycopg")."""
+    specs = [re.sub(r"\[.*?\]", "", s.split(";")[0].split("#")[0].replace(" ", "")) for s in specs]
     return {re.split(r"[<>=!~\[]", s, maxsplit=1)[0].lower(): s for s in specs}
 
 

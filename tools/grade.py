@@ -1,0 +1,122 @@
+"""Autograde a whole class with several nbgrader processes at once, on one shared gradebook.
+
+    python tools/grade.py --workers 4 --db postgresql+psycopg://grader@dbhost/gradebook
+    python tools/grade.py --root /srv/course --workers 2 --db ... --students alice bob
+    make grade WORKERS=4 DB=postgresql+psycopg://...
+
+``nbgrader autograde`` grades one submission after another in one process. This tool runs
+``--workers`` of them side by side, each taking the next student from a queue and grading
+all of that student's submitted assignments (``nbgrader autograde "*" --student S``). Every
+worker writes to the same gradebook, so it must take parallel writers: PostgreSQL (or any
+server database SQLAlchemy reaches), not the default SQLite file, which takes one writer at a
+time (``--workers 1`` works with it). The assignments must already be in that gradebook
+(``nbgrader generate_assignment`` run with the same ``--CourseDirectory.db_url``); the
+students are added before any worker starts, so no two workers create the same row.
+
+A worker that fails (nbgrader's exit code) is reported with the end of its log and makes
+the exit code 1; the other students are graded all the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import queue
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from course import DEFAULT_ROOT, nbgrader  # noqa: E402
+
+
+@dataclass
+class Result:
+    student: str
+    seconds: float
+    ok: bool
+    log: str
+
+
+def submitted_students(root: Path) -> list[str]:
+    """Every student with a folder in ``root/submitted/``, sorted."""
+    folder = root / "submitted"
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def add_students(db_url: str, course_id: str, students: list[str]) -> None:
+    """Create every student's gradebook row before the workers start (an ``autograde`` that
+    creates one while another worker does the same would fail on the unique id)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url, course_id) as gb:
+        for student in students:
+            gb.update_or_create_student(student)
+
+
+def grade(root: Path, db_url: str, students: list[str], workers: int,
+          extra: tuple[str, ...] = (), course_id: str = "mlp_from_scratch") -> list[Result]:
+    """Autograde every assignment of every student in ``students``, ``workers`` at a time;
+    one Result per student, in the order they finished."""
+    add_students(db_url, course_id, students)
+    todo: queue.Queue[str] = queue.Queue()
+    for student in students:
+        todo.put(student)
+    results: list[Result] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        while True:
+            try:
+                student = todo.get_nowait()
+            except queue.Empty:
+                return
+            start = time.perf_counter()
+            done = nbgrader("autograde", "*", "--student", student, "--force",
+                            f"--CourseDirectory.db_url={db_url}", *extra, root=root, check=False)
+            result = Result(student, time.perf_counter() - start, done.returncode == 0,
+                            done.stdout[-3000:] + done.stderr[-6000:])
+            with lock:
+                results.append(result)
+
+    threads = [threading.Thread(target=work) for _ in range(max(1, workers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT,
+                        help="the course folder (default: course/ in the repository)")
+    parser.add_argument("--db", required=True,
+                        help="the gradebook's SQLAlchemy URL (PostgreSQL for more than one worker)")
+    parser.add_argument("--workers", type=int, default=2, help="nbgrader processes at once")
+    parser.add_argument("--students", nargs="*", help="default: every folder in submitted/")
+    args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error(f"--workers must be at least 1, got {args.workers}")
+    if args.workers > 1 and args.db.startswith("sqlite"):
+        parser.error("an SQLite gradebook takes one writer at a time: use --workers 1, or a "
+                     "PostgreSQL gradebook (see INSTRUCTORS.md)")
+    root = args.root.resolve()
+    students = args.students or submitted_students(root)
+    if not students:
+        parser.error(f"no students: {root / 'submitted'} has no student folders")
+    start = time.perf_counter()
+    results = grade(root, args.db, students, args.workers)
+    seconds = time.perf_counter() - start
+    for r in sorted(results, key=lambda r: r.student):
+        print(f"{r.student}: {'graded' if r.ok else 'FAILED'} in {r.seconds:.0f} s")
+        if not r.ok:
+            print(r.log)
+    print(f"{len(results)} students in {seconds:.0f} s with {args.workers} workers: "
+          f"{3600 * len(results) / seconds:.0f} students per hour")
+    return 0 if all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
