@@ -22,14 +22,17 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .layers import Layer
 from .losses import Loss
 from .model import Sequential
 from .validation import check_generator, check_instance, check_real, check_real_array
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: A relative error below this means the analytic gradient is right (float64, h = 1e-5).
 EXPECTED_BELOW = 1e-7
@@ -203,6 +206,9 @@ def gradient_report(errors: Mapping[str, float], expected_below: float = EXPECTE
     error is too large but whose absolute error is below ``ABSOLUTE_FLOOR``
     (a true gradient of 0) is marked "yes (absolute error ...)": the floor applied.
     """
+    # Imported here, not at the top: pandas takes longer to import than the whole package.
+    import pandas as pd
+
     if not isinstance(errors, Mapping) or not errors:
         raise ValueError("errors must be a non-empty dict of relative errors, such as "
                          "check_layer or check_model return")

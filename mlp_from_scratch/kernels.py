@@ -3,26 +3,28 @@
 NumPy evaluates an expression such as ``b1 * m + (1 - b1) * g`` one operation at a time,
 each a full pass over memory with a new temporary array. For the few steps that run on
 every batch, that costs more than the arithmetic: Adam's update written with NumPy is a
-dozen passes over all the parameters (a quarter to a third of an MNIST epoch), and the loss
-a dozen calls on a small array. So each step below comes twice:
+dozen passes over all the parameters, and the loss a dozen calls on a small array. So each
+step below comes twice:
 
 * ``*_numpy``: the NumPy expressions, the readable statement of what the step computes;
 * ``*_loop``: the same arithmetic as a loop over the elements, which Numba compiles into
-  machine code that reads and writes every element once (an MNIST epoch took 1.1-1.35
-  times as long without them in benchmarks/benchmark.py).
+  machine code that reads and writes every element once (an MNIST epoch is slower
+  without them: see benchmarks/README.md).
 
 The package uses the compiled loops when Numba can be imported (``pip install
-mlp_from_scratch[fast]``) and the NumPy versions otherwise, e.g. in JupyterLite or on a
-Python that Numba does not support yet. Set ``MLP_FROM_SCRATCH_NO_NUMBA=1`` to force the
-NumPy versions; ``BACKEND`` says which ones are in use. Both give the same results to
-float32 rounding (``tests/test_fast_paths.py`` compares them).
+mlp_from_scratch[fast]``) and the NumPy versions otherwise, e.g. on a Python that Numba
+does not support yet. Set ``MLP_FROM_SCRATCH_NO_NUMBA=1`` to force the NumPy versions;
+``BACKEND`` says which ones are in use. Both give the same results to float32 rounding
+(``tests/test_fast_paths.py`` compares them). The choice, and Numba's import, wait for the
+first use of a kernel or of ``BACKEND`` (``__getattr__`` at the end): importing Numba takes
+longer than the rest of ``import mlp_from_scratch`` (``benchmarks/import_time.py``).
 
 Numba's settings:
 
 * ``error_model="numpy"``: x/0 gives inf as in NumPy, instead of a check on every element
   that would keep the compiler from vectorizing the loop.
 * ``cache=True``: the compiled code is kept on disk, so only the first run on a machine
-  pays for compiling (about a second).
+  pays for compiling.
 * No threads: a parallel loop contends with the threads of the matrix products
   (OpenBLAS) and made whole epochs slower in our measurements.
 
@@ -164,18 +166,22 @@ def numba_jit():
     return numba.njit(error_model="numpy", cache=True)
 
 
-_jit = numba_jit()
+# The names chosen at the first use of any of them, by __getattr__ below.
+_CHOSEN = ("BACKEND", "adam_update", "relu", "relu_backward", "softmax_cross_entropy")
 
-#: "numba" when the compiled loops are in use, "numpy" otherwise.
-BACKEND = "numpy" if _jit is None else "numba"
 
-if _jit is None:
-    adam_update = adam_update_numpy
-    relu = relu_numpy
-    relu_backward = relu_backward_numpy
-    softmax_cross_entropy = softmax_cross_entropy_numpy
-else:
-    adam_update = _jit(adam_update_loop)
-    relu = _jit(relu_loop)
-    relu_backward = _jit(relu_backward_loop)
-    softmax_cross_entropy = _jit(softmax_cross_entropy_loop)
+def __getattr__(name: str):
+    """Choose ``BACKEND`` and the four kernels at the first use of one of them. Python
+    calls a module's ``__getattr__`` only for a name the module does not hold, so this runs
+    once: it stores all five names, and later uses find them directly."""
+    if name not in _CHOSEN:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    jit = numba_jit()
+    if jit is None:
+        chosen = ("numpy", adam_update_numpy, relu_numpy, relu_backward_numpy,
+                  softmax_cross_entropy_numpy)
+    else:
+        chosen = ("numba", jit(adam_update_loop), jit(relu_loop), jit(relu_backward_loop),
+                  jit(softmax_cross_entropy_loop))
+    globals().update(zip(_CHOSEN, chosen))
+    return chosen[_CHOSEN.index(name)]

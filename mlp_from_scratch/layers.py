@@ -223,7 +223,10 @@ class ReLU(Activation):
     loops (``kernels.py``): one pass over memory instead of NumPy's two or three.
     """
 
-    function = staticmethod(kernels.relu)
+    # The formula, as the other activations hold theirs. forward and backward run the
+    # kernels, looked up at each call: kernels.py chooses them (and imports Numba) at the
+    # first use, not when the package is imported.
+    function = staticmethod(act.relu)
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         x = _for_kernel(self._check_input(x))

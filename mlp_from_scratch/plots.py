@@ -4,14 +4,19 @@ axes, so a notebook can add to it; none calls ``plt.show()``."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from .validation import check_int, check_real, check_real_array
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# Each function imports pyplot (and plot_history pandas) itself: importing them takes longer
+# than the whole package, and `import mlp_from_scratch` should not wait for them.
 
 
 def _points(X: np.ndarray, name: str = "X") -> np.ndarray:
@@ -37,6 +42,9 @@ def _predictions(predict: Callable, grid: np.ndarray, what: str) -> np.ndarray:
 def plot_history(history: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Loss and accuracy per epoch from ``fit``'s history, training and validation side
     by side (validation only when the history has it)."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
     if not isinstance(history, pd.DataFrame):
         history = pd.DataFrame(history)
     missing = {"epoch", "loss", "accuracy"} - set(history.columns)
@@ -83,6 +91,8 @@ def plot_decision_boundary(
     ``predict`` maps points ``(m, 2)`` to labels ``(m,)``, e.g.
     ``lambda P: loss.predict(model.predict(P))``.
     """
+    import matplotlib.pyplot as plt
+
     X = _points(X)
     y = check_real_array(y, "y")
     if y.shape != (len(X),):
@@ -123,6 +133,8 @@ def plot_decision_surface_3d(
 
     ``predict`` maps points ``(m, 2)`` to one output each, ``(m,)`` or ``(m, 1)``.
     """
+    import matplotlib.pyplot as plt
+
     if ax is None:
         fig = plt.figure(figsize=(5.5, 4.5))
         ax = fig.add_subplot(projection="3d")
@@ -147,6 +159,8 @@ def plot_confusion_matrix(cm: np.ndarray, *, ax: Axes | None = None,
                           class_names: list[str] | None = None) -> Axes:
     """Confusion matrix ``(classes, classes)`` as a heat map with the count in each cell
     (rows: true class, columns: predicted class)."""
+    import matplotlib.pyplot as plt
+
     cm = check_real_array(cm, "cm")
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.size == 0:
         raise ValueError(f"cm must be a square matrix (classes, classes), got shape {cm.shape}; "
@@ -182,6 +196,8 @@ def plot_digits(
 ) -> Figure:
     """A grid of images ``(n, 28, 28)`` (or ``(n, 784)``) titled with their labels, and
     with ``true → predicted`` in red where a prediction is wrong."""
+    import matplotlib.pyplot as plt
+
     images = check_real_array(images, "images")
     ncols = check_int(ncols, "ncols")
     if images.ndim not in (2, 3) or len(images) == 0:

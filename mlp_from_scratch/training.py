@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .layers import BatchNorm
 from .losses import Loss
@@ -17,6 +17,9 @@ from .optimizers import Optimizer
 from .schedules import Schedule
 from .validation import (check_generator, check_instance, check_int, check_real,
                          check_real_array)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class TrainingDiverged(RuntimeError):
@@ -194,6 +197,9 @@ def fit(
     When the model has a ``BatchNorm`` layer and ``len(X) % batch_size == 1``, the last
     row of each epoch joins the batch before it (a batch of 1 row has no variance).
     """
+    # Imported here, not at the top: pandas takes longer to import than the whole package.
+    import pandas as pd
+
     check_instance(model, Sequential, "model", "Sequential(Dense(2, 1, rng=rng))")
     check_instance(loss, Loss, "loss", "SoftmaxCrossEntropy()")
     check_instance(optimizer, Optimizer, "optimizer", "Adam(1e-3)")

@@ -3,6 +3,7 @@ nbgrader cells (the graded-task contract in INSTRUCTORS.md)."""
 
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -71,6 +72,25 @@ def test_the_accuracy_benchmark_trains_notebook_09s_recipe():
     assert benchmark.HIDDEN == (int(h1), int(h2)) and benchmark.DROPOUT == float(p)
     assert benchmark.BATCH == int(batch) and benchmark.LR == float(lr)
     assert benchmark.SHIFT == int(shift)
+
+
+def test_importing_the_package_leaves_matplotlib_pandas_and_numba_for_later():
+    # Every notebook starts with `import mlp_from_scratch`; each of these takes longer to
+    # import than the rest of the package, so it is imported where first used (the plots,
+    # fit's history, the first kernel call). benchmarks/import_time.py times the import.
+    heavy = ["matplotlib", "pandas", "numba"]
+    code = f"import sys, mlp_from_scratch; print(*[m for m in {heavy} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.split() == [], f"import mlp_from_scratch imported {done.stdout.strip()}"
+
+
+def test_the_docs_install_the_package_with_the_constraints():
+    # A pip command that installs from the clone must pin what `make` pins.
+    for name in ("README.md", "INSTRUCTORS.md"):
+        for command in re.findall(r"pip install[^`\n]*", (ROOT / name).read_text()):
+            if "@ git+" not in command and re.search(r"(^|\s)\"?\.(\[|\"|\s|$)", command):
+                assert "-c requirements/constraints.txt" in command, f"{name}: {command}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
