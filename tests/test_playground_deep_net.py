@@ -183,4 +183,4 @@ def test_layout_puts_the_controls_above_a_figure_that_scales():
     assert "gain 0.30, batch norm" in box.figure._suptitle.get_text()
     for control in controls.children:
         if type(control).__name__.endswith("Slider"):
-            assert control.layout.width == "390px" and control.style.description_width == "90px"
+            assert control.layout.width == "400px" and control.style.description_width == "90px"

@@ -152,7 +152,7 @@ def test_the_neuron_playground_names_the_gate_and_keeps_its_size():
     assert pp.gate_name([0, 1, 1, 0]) == "XOR" and pp.gate_name([1, 0, 0, 1]) == "no named gate"
     assert static.axes[0].get_title().endswith("AND")
     for slider in hooks["sliders"].values():
-        assert slider.layout.width == "320px"
+        assert slider.layout.width == "340px"
 
 
 def test_the_stepper_figure_keeps_its_size():

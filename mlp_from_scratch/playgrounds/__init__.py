@@ -49,7 +49,22 @@ WORKING = "working…"
 
 #: Width of every slider (its description, a track of at least 200 px, and the readout)
 #: and of the description column in front of it.
-SLIDER_WIDTH, DESCRIPTION_WIDTH = "390px", "90px"
+#: (ipywidgets takes about 96 px of a slider for the readout and margins: 400 − 90 − 96 =
+#: a 214-px track.)
+SLIDER_WIDTH, DESCRIPTION_WIDTH = "400px", "90px"
+
+
+def one_thread():
+    """A context in which NumPy's BLAS uses one thread. The playgrounds' products are small
+    (at most 256 × 256): a second thread only adds hand-over time, and on a busy machine a
+    lot of it (a 128 × 128 product took 0.17 ms at one thread and 4 ms at two, measured
+    here with other processes keeping the cores busy). A no-op without threadpoolctl."""
+    import contextlib
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 class Redrawer:
@@ -90,7 +105,8 @@ class Redrawer:
         """Redraw now (what the scheduled call runs)."""
         self.pending = False
         self.count += 1
-        self.draw()
+        with one_thread():
+            self.draw()
 
     def hold(self):
         """``with redrawer.hold(): ...``: changes inside ask for one redraw, at the end."""
@@ -114,8 +130,9 @@ def figure_image(natural_width: int, dom_class: str = "mlpfs-figure"):
     width where there is room and scaled down (aspect kept) to the width there is."""
     import ipywidgets as w
 
-    image = w.Image(format="png", layout=w.Layout(
-        width="100%", max_width=f"{natural_width}px", height="auto", object_fit="contain"))
+    image = w.Image(format="png", layout=w.Layout(     # no side margins: 100% is the width
+        width="100%", max_width=f"{natural_width}px", height="auto", object_fit="contain",
+        margin="2px 0"))
     image.add_class(dom_class)
     return image
 

@@ -238,7 +238,7 @@ def playground(*, depth: int = 20, width: int = 128, activation: str = "tanh",
     figure_px = 12 * 80
     image = figure_image(figure_px)
     status = status_label()
-    note = w.HTML("weight std = gain / √width", layout=w.Layout(width="auto"))
+    note = w.HTML("weight std = gain / √width", layout=w.Layout(width="auto", margin="0 0 0 16px"))
     for control, name in [(depth_slider, "depth-slider"), (width_slider, "width-slider"),
                           (activation_menu, "activation-dropdown"), (gain_slider, "gain-slider"),
                           (xavier, "xavier-button"), (he, "he-button"),

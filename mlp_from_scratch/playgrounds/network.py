@@ -33,6 +33,7 @@ from ..losses import BinaryCrossEntropyWithLogits, Loss, SoftmaxCrossEntropy
 from ..model import Sequential
 from ..optimizers import SGD
 from ..training import TrainingDiverged, fit
+from . import one_thread
 
 DATASETS = ("xor", "moons", "circles", "spirals")
 ACTIVATIONS: dict[str, type[L.Layer]] = {"relu": L.ReLU, "tanh": L.Tanh, "sigmoid": L.Sigmoid}
@@ -339,7 +340,8 @@ async def train_live(state: TrainingState, redraw: Callable[[TrainingState], Non
     done = 0
     while done < num_epochs and not state.diverged and not should_stop():
         chunk = min(redraw_every, num_epochs - done)
-        train_epochs(state, chunk)
+        with one_thread():
+            train_epochs(state, chunk)
         done += chunk
         redraw(state)
         await asyncio.sleep(0.01)
@@ -380,7 +382,7 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
                    status_label, wrap)
 
     config = Config(dataset, hidden, depth, activation, lr, seed)
-    style = slider_style("70px")
+    style = slider_style("80px")
 
     def control(widget, dom_class):
         widget.add_class(dom_class)
@@ -388,7 +390,7 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
 
     def int_slider(value, low, high, description, dom_class):
         return control(widgets.IntSlider(value=value, min=low, max=high, description=description,
-                                         style=style, layout=slider_layout("340px")), dom_class)
+                                         style=style, layout=slider_layout("390px")), dom_class)
 
     dataset_menu = control(widgets.Dropdown(options=list(DATASETS), value=dataset,
                                             description="data set", style=style,
@@ -404,7 +406,7 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
     # snap 0.3 to 10^-0.5 = 0.316)
     lr_slider = control(widgets.SelectionSlider(options=learning_rates(lr), value=lr,
                                                 description="lr", style=style,
-                                                layout=slider_layout("340px")),
+                                                layout=slider_layout("390px")),
                         "mlpfs-lr-slider")
     seed_slider = int_slider(seed, 0, 20, "seed", "mlpfs-seed-slider")
     auto = widgets.Layout(width="auto")
@@ -444,7 +446,10 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
         box["surface_epoch"] = state.epoch
 
     def redraw(state: TrainingState | None = None) -> None:
-        state = state or box["state"]
+        with one_thread():
+            draw_now(state or box["state"])
+
+    def draw_now(state: TrainingState) -> None:
         box["view"].update(state)
         image.value = box["view"].png()
         status.value = status_line(state)
@@ -494,7 +499,8 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
 
     def on_surface(_=None) -> None:
         status.value = WORKING
-        draw_surface_now(box["state"])
+        with one_thread():
+            draw_surface_now(box["state"])
         surface_image.layout.display = None
         status.value = status_line(box["state"])
 

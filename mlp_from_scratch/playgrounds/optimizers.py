@@ -288,7 +288,7 @@ def playground():
 
     from . import Redrawer, choice_slider, figure_image, slider_layout, slider_style, status_label, wrap
 
-    width, label_width = "340px", "70px"
+    width, label_width = "400px", "80px"
     defaults = default_settings()
     kappa = choice_slider(KAPPAS, 50.0, "κ", "mlpfs-kappa-slider", width=width,
                           description_width=label_width)

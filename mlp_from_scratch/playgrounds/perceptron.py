@@ -255,7 +255,7 @@ def perceptron_stepper(gate: str = "and", *, w=(-0.3, 0.4), b: float = 0.1, lr: 
                                  layout=widgets.Layout(width="160px"))
     gate_menu.add_class("mlpfs-gate-dropdown")
     lr_slider = widgets.FloatSlider(value=lr, min=0.1, max=1.0, step=0.1, description="lr",
-                                    style=slider_style("40px"), layout=slider_layout("320px"))
+                                    style=slider_style("40px"), layout=slider_layout("350px"))
     lr_slider.add_class("mlpfs-lr-slider")
     next_button = widgets.Button(description="Next update", button_style="primary",
                                  layout=widgets.Layout(width="auto"))
@@ -367,7 +367,7 @@ def neuron_playground(w1: float = 1.0, w2: float = 1.0, b: float = -1.5):
         sliders[name] = widgets.FloatSlider(value=value, min=-3.0, max=3.0, step=0.1,
                                             description=name, readout_format=".1f",
                                             style=slider_style("30px"),
-                                            layout=slider_layout("320px"))
+                                            layout=slider_layout("340px"))
         sliders[name].add_class(f"mlpfs-{name}-slider")
     image = figure_image(414)
     status = status_label()
