@@ -7,7 +7,8 @@
 Each round starts four fresh processes of this Python in turn, ``python -c pass``,
 ``python -c "import numpy"``, ``python -c "import mlp_from_scratch"`` and the import followed
 by a look at ``kernels.BACKEND`` (which imports Numba, as the first training step does), and
-times each from start to exit; an import's time is the median over rounds of its difference
+times each from start to exit, in wall time and in CPU time (which leaves out the waits for
+a core on a busy machine); an import's time is the median over rounds of its difference
 from ``pass`` (so the interpreter's own start-up, and a change of the machine's speed slower
 than a round, cancel out). NumPy's own import is the floor: the package cannot import
 faster.
@@ -36,11 +37,15 @@ IMPORT = "import mlp_from_scratch"
 FIRST_KERNEL = IMPORT + "; mlp_from_scratch.kernels.BACKEND"
 
 
-def seconds(code: str, root: Path) -> float:
-    """Wall time of a fresh ``python -c code`` in ``root``, from start to exit."""
-    start = time.perf_counter()
+def seconds(code: str, root: Path) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of a fresh ``python -c code`` in ``root``,
+    from start to exit. On a busy machine the wall time includes the waits for a core; the
+    CPU time does not."""
+    cpu, start = os.times(), time.perf_counter()
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
-    return time.perf_counter() - start
+    wall, after = time.perf_counter() - start, os.times()
+    return wall, (after.children_user + after.children_system
+                  - cpu.children_user - cpu.children_system)
 
 
 def loaded(root: Path) -> dict[str, bool]:
@@ -80,12 +85,14 @@ def main(argv: list[str] | None = None) -> None:
     for _ in range(args.rounds):
         for code in codes:
             times[code].append(seconds(code, root))
-    print(f"python -c pass: {statistics.median(times['pass']):.3f} s (median of "
+    bare = times["pass"]
+    print(f"python -c pass: {statistics.median(t[0] for t in bare):.3f} s (median of "
           f"{args.rounds} rounds); beyond it, medians of the per-round differences:")
     for code in codes[1:]:
-        diffs = [t - bare for t, bare in zip(times[code], times["pass"])]
-        print(f"  {code:<58} {statistics.median(diffs):.3f} s   (range "
-              f"{min(diffs):.3f}-{max(diffs):.3f} s)")
+        for i, what in enumerate(["wall", "CPU"]):
+            diffs = [t[i] - b[i] for t, b in zip(times[code], bare)]
+            print(f"  {code:<58} {what:<4} {statistics.median(diffs):.3f} s   (range "
+                  f"{min(diffs):.3f}-{max(diffs):.3f} s)")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     cumulative = importtime(root)
     print("imported by it (cumulative seconds under -X importtime):")
