@@ -8,6 +8,15 @@ The grading test (tests/test_grading_e2e.py) uses this file with another course 
 """
 
 import os
+import sys
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
+                                    LimitOutput, SaveAutoGrades)
+
+TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tools")
+sys.path.insert(0, TOOLS)
+from judge import GradingExecute, JudgeTasks  # noqa: E402
 
 c = get_config()  # noqa: F821 (nbgrader defines it when it reads this file)
 
@@ -28,3 +37,15 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # 07's sweep passed 300 s. 600 s leaves room for a busy grading server and a slower student
 # loop, and still stops one that never ends.
 c.Execute.timeout = 600
+
+# Grading that a submission cannot rig or use against the course (tools/judge.py):
+# - every grading kernel first runs tools/grading_kernel.py, which refuses writes outside
+#   the notebook's own folder, starting or killing programs and os._exit;
+# - GradingExecute restarts a kernel that a submission killed and goes on;
+# - JudgeTasks grades the judged tasks outside the kernel, where the student's code cannot
+#   replace the checks: right after the notebook has run, their test cells get its verdict.
+c.GradingExecute.extra_arguments = [
+    f"--InteractiveShellApp.exec_files={[os.path.join(TOOLS, 'grading_kernel.py')]!r}"]
+c.Autograde.autograde_preprocessors = [GradingExecute, JudgeTasks, IgnorePattern,
+                                       ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+                                       AssignLatePenalties, CheckCellMetadata]

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp, "course")
         names = course_tool.copy_sources(root, notebooks)
         students = [f"student{k:03d}" for k in range(args.students)]
-        with throwaway_postgres.cluster(Path(tmp, "postgres")) as db:
+        with throwaway_postgres.cluster() as db:
             course_tool.nbgrader("generate_assignment", "*", "--force",
                                  f"--CourseDirectory.db_url={db}", root=root)
             for student in students:

@@ -1,12 +1,12 @@
 """A throw-away PostgreSQL cluster on a Unix socket, for a gradebook that parallel graders share.
 
-    with throwaway_postgres.cluster(tmp_path) as url:     # postgresql+psycopg://...
+    with throwaway_postgres.cluster() as url:     # postgresql+psycopg://...
         ...                                               # nbgrader --CourseDirectory.db_url=url
 
 nbgrader keeps its gradebook in one SQLite file by default, which takes one writer at a
 time: graders running side by side fail with "database is locked". PostgreSQL takes many.
 The tests and the grading benchmark start their own cluster with Debian's server binaries
-(package ``postgresql``): ``initdb`` in a folder of their own, listening on a Unix socket in
+(package ``postgresql``): ``initdb`` in a new temporary folder, listening on a Unix socket in
 that folder only (no TCP port), stopped and deleted afterwards. PostgreSQL refuses to run as
 root, so as root the cluster runs as the ``postgres`` user, which the package creates.
 """
@@ -18,6 +18,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,25 +44,23 @@ def _as_server_user(args: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def cluster(folder: Path) -> Iterator[str]:
-    """Start a cluster in ``folder`` (created; owned by the server's user) and yield the
-    SQLAlchemy URL of its database ``gradebook``; stop it on exit. RuntimeError with the
+def cluster() -> Iterator[str]:
+    """Start a cluster in a new temporary folder and yield the SQLAlchemy URL of its
+    database ``gradebook``; stop it and delete the folder on exit. RuntimeError with the
     server's log if it does not start, and with how to install it if it is missing."""
     bin_dir = server_bin()
     if bin_dir is None:
         raise RuntimeError("PostgreSQL's server is not installed: `apt-get install postgresql` "
                            "(Debian) puts initdb and pg_ctl in /usr/lib/postgresql/<version>/bin")
-    folder = Path(folder).resolve()
+    # Its own folder in the system's temporary folder, which every user can reach: the
+    # server's user must own it (pytest's folders are private to the user running pytest).
+    folder = Path(tempfile.mkdtemp(prefix="mlpfs-postgres-"))
     data, socket_dir, log = folder / "data", folder / "socket", folder / "server.log"
-    socket_dir.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:   # the server's user must own its folders (and reach them)
+    socket_dir.mkdir()
+    if os.geteuid() == 0:
         user = pwd.getpwnam("postgres")
         for path in (folder, socket_dir):
             os.chown(path, user.pw_uid, user.pw_gid)
-        for parent in folder.parents:   # a private tmp folder may be closed to other users
-            if parent == Path(parent.anchor):
-                break
-            os.chmod(parent, os.stat(parent).st_mode | 0o001)
 
     def run(*args: str) -> None:
         done = subprocess.run(_as_server_user([str(bin_dir / args[0]), *args[1:]]),
@@ -71,13 +70,16 @@ def cluster(folder: Path) -> Iterator[str]:
             raise RuntimeError(f"{args[0]} failed ({done.returncode}):\n{done.stdout}\n"
                                f"{done.stderr}\n{server_log[-3000:]}")
 
-    run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
-    # No TCP at all; the socket lives in the cluster's own folder. Enough connections for
-    # many graders, each of which holds a few.
-    options = f"-c listen_addresses='' -k {socket_dir} -c max_connections=200 -c fsync=off"
-    run("pg_ctl", "-D", str(data), "-l", str(log), "-o", options, "-w", "start")
     try:
-        run("createdb", "-h", str(socket_dir), "-U", "postgres", DATABASE)
-        yield f"postgresql+psycopg://postgres@/{DATABASE}?host={socket_dir}"
+        run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
+        # No TCP at all; the socket lives in the cluster's own folder. Enough connections
+        # for many graders, each of which holds a few.
+        options = f"-c listen_addresses='' -k {socket_dir} -c max_connections=200 -c fsync=off"
+        run("pg_ctl", "-D", str(data), "-l", str(log), "-o", options, "-w", "start")
+        try:
+            run("createdb", "-h", str(socket_dir), "-U", "postgres", DATABASE)
+            yield f"postgresql+psycopg://postgres@/{DATABASE}?host={socket_dir}"
+        finally:
+            run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
     finally:
-        run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)

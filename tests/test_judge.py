@@ -1,0 +1,80 @@
+"""The judge (tools/judge.py): a task's points decided outside the notebook's kernel.
+
+The student's source runs in a sandboxed child process; what comes back is plain data; the
+grading process compares. Each test gives the judge a submission, right, wrong or trying
+to rig the grading, and checks its verdict. The same attacks go through the real nbgrader
+autograde in tests/test_grading_parallel.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import judge  # noqa: E402
+from exercises import harness  # noqa: E402
+
+DENSE = "def dense_forward(X, W, b):\n"
+ANSWERS = harness.load_answers(ROOT / "tests" / "exercises" / "nb03.py")
+
+
+def verdict(task: str, source: str) -> str:
+    failure = judge.judge_source(task, source)
+    return "passed" if failure is None else f"{type(failure).__name__}: {failure}"
+
+
+@pytest.mark.parametrize("task", sorted(judge.TASKS))
+def test_every_right_answer_passes_and_every_wrong_one_fails_with_its_message(task):
+    for source in ANSWERS[task]["correct"]:
+        assert verdict(task, source) == "passed", source
+    for source, _ in ANSWERS[task]["wrong"]:
+        assert verdict(task, source) != "passed", source
+
+
+@pytest.mark.parametrize("name, source, message", [
+    ("the package's reference", "import mlp_from_scratch as mfs\n" + DENSE + "    return X @ W + b\n",
+     r"refused while grading: import mlp_from_scratch"),
+    ("the package's file read", DENSE + f"    open({str(ROOT / 'mlp_from_scratch' / 'layers.py')!r})\n"
+     "    return X @ W + b\n", r"refused while grading: reading the package's file"),
+    ("a notebook global", DENSE + "    return mfs.Dense(1, 1)\n", r"NameError.*runs your solution cell on its own"),
+    ("a file written", "open('/tmp/judge-test', 'w')\n" + DENSE + "    return X @ W + b\n",
+     r"refused while grading: opening '/tmp/judge-test' for writing"),
+    ("a program started", "import subprocess\nsubprocess.run(['true'])\n", r"refused while grading: subprocess"),
+    ("checks replaced", "import numpy\nnumpy.isclose = lambda *a, **k: True\n"
+     + DENSE + "    return np.zeros((len(X), W.shape[1]), X.dtype)\n", r"is wrong in \d+ of"),
+    ("rigged comparisons", "class R(np.ndarray):\n    __eq__ = lambda s, o: True\n    __bool__ = lambda s: True\n"
+     + DENSE + "    return np.zeros((len(X), W.shape[1]), X.dtype).view(R)\n", r"is wrong in \d+ of"),
+    ("an input changed", DENSE + "    b += 1\n    return X @ W + b - 1\n", r"changed its input b"),
+    ("rows one at a time", DENSE + "    return np.stack([x @ W + b for x in X])\n", r"one example \(row\) at a time"),
+    ("SystemExit", "raise SystemExit(0)\n", r"raised SystemExit"),
+    ("KeyboardInterrupt", DENSE + "    raise KeyboardInterrupt\n", r"raised KeyboardInterrupt"),
+    ("os._exit", "import os\nos._exit(3)\n", r"stopped the grading process.*exit code 3"),
+    ("8 GB", "x = bytearray(8 * 1024**3)\n", r"MemoryError"),
+    ("the stub", DENSE + "    raise NotImplementedError()\n", r"NotAnswered: not answered yet"),
+])
+def test_attacks_on_dense_forward_gain_nothing_and_say_what_was_refused(name, source, message):
+    import re
+
+    got = verdict("nb03_dense_forward", source)
+    assert got != "passed" and re.search(message, got), f"{name}: {got}"
+
+
+def test_an_endless_loop_is_stopped_by_the_time_limits():
+    got = judge.run_sandboxed("while True:\n    pass\n", "def cases():\n    return []\n",
+                              timeout=20, cpu=2)
+    assert "crashed" in got and ("CPU time" in got["crashed"] or "longer than" in got["crashed"])
+
+
+def test_values_come_back_as_plain_data():
+    got = judge.run_sandboxed("class Lie(int):\n    __eq__ = lambda s, o: True\n"
+                              "num_parameters = Lie(5)\nnum_multiply_adds = 'many'\n",
+                              "def cases():\n    return []\n",
+                              values=("num_parameters", "num_multiply_adds"))
+    assert judge.array_of(got["values"]["num_parameters"], "n") == 5   # the int, not the Lie
+    assert got["values"]["num_multiply_adds"] == {"type": "str"}
+    failure = judge.judge_source("nb03_counting", "num_parameters = 203530\nnum_multiply_adds = 'many'\n")
+    assert "should be a number" in str(failure)
