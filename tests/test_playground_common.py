@@ -106,3 +106,23 @@ def test_figures_scale_down_to_the_width_there_is():
     assert image.layout.height == "auto"
     row = pg.wrap([widgets.Button(description="a")])
     assert row.layout.flex_flow == "row wrap"
+
+
+def test_every_widget_in_the_notebooks_has_a_picture_for_readers_without_a_kernel():
+    """Opened without running (GitHub, nbviewer, an untrusted notebook in JupyterLab), an
+    output shows its best mime type other than the widget: every widget output must carry a
+    PNG of the playground and the fixed text, never a widget's repr (``interactive(...``)."""
+    import json
+    from pathlib import Path
+
+    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    bare = []
+    for path in sorted(notebooks.glob("[0-9][0-9]_*.ipynb")):
+        for index, cell in enumerate(json.loads(path.read_text())["cells"]):
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if "application/vnd.jupyter.widget-view+json" not in data:
+                    continue
+                if "image/png" not in data or "".join(data.get("text/plain", "")) != pg.STATIC_TEXT:
+                    bare.append(f"{path.name} cell {index}: {''.join(data.get('text/plain', ''))[:40]}")
+    assert bare == [], "widgets shown without a picture (use playgrounds.show):\n" + "\n".join(bare)

@@ -167,6 +167,7 @@ def test_a_run_that_blows_up_and_then_sits_flat_is_called_diverged():
     assert state.blew_up_at is not None and state.blew_up_at <= 5
     line = nw.status_line(state)
     assert line.startswith(f"diverged at epoch {state.blew_up_at}") and "lower it" in line
+    assert nw.LiveView(state).ax_loss.get_title() == nw.title_line(state) and len(nw.title_line(state)) < 45
     good = nw.train_epochs(nw.new_state(nw.Config("xor", 3, 1, "relu", 0.3, 0)), 300)
     assert good.blew_up_at is None and nw.status_line(good).startswith("epoch 300")
 

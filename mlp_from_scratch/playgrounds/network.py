@@ -219,12 +219,21 @@ def status_line(state: TrainingState) -> str:
         return "not trained yet: press Train"
     blew_up = state.blew_up_at
     if blew_up is not None:
-        return (f"diverged at epoch {blew_up} (loss {max(state.losses):.3g}, from "
-                f"{state.start_loss:.3g} untrained); now epoch {state.epoch}: loss "
-                f"{state.losses[-1]:.4f}, accuracy {state.accuracies[-1]:.0%}. The learning "
-                f"rate is too large: lower it and press Reset")
+        return (f"diverged at epoch {blew_up}: the loss passed {BLOW_UP:g}× the untrained "
+                f"{state.start_loss:.3g} and reached {max(state.losses):.3g}; now epoch "
+                f"{state.epoch}: loss {state.losses[-1]:.4f}, accuracy "
+                f"{state.accuracies[-1]:.0%}. The learning rate is too large: lower it and "
+                f"press Reset")
     return (f"epoch {state.epoch}: loss {state.losses[-1]:.4f}, "
             f"accuracy {state.accuracies[-1]:.0%}")
+
+
+def title_line(state: TrainingState) -> str:
+    """The loss panel's title: the status line, short enough for the panel."""
+    blew_up = state.blew_up_at
+    if blew_up is not None and not state.diverged:
+        return f"diverged at epoch {blew_up}: loss up to {max(state.losses):.2g}"
+    return status_line(state)
 
 
 class LiveView:
@@ -291,7 +300,7 @@ class LiveView:
             bottom, top = max(low / 1.5, 1e-4), max(high * 1.5, 2 * max(low, 1e-4))
             self.ax_loss.set_ylim(bottom, top)
             self.ax_loss.yaxis.set_minor_formatter(self._plain if top / bottom < 6 else self._blank)
-        self.ax_loss.set_title(status_line(state))
+        self.ax_loss.set_title(title_line(state))
         return self.fig
 
     def png(self) -> bytes:
