@@ -454,18 +454,18 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
         box["surface_at"] = time.monotonic()
         box["surface_epoch"] = state.epoch
 
-    def redraw(state: TrainingState | None = None) -> None:
+    def redraw(state: TrainingState | None = None, *, last: bool = False) -> None:
         with one_thread():
-            draw_now(state or box["state"])
+            draw_now(state or box["state"], last)
 
-    def draw_now(state: TrainingState) -> None:
+    def draw_now(state: TrainingState, last: bool = False) -> None:
         box["view"].update(state)
         image.value = box["view"].png()
         status.value = status_line(state)
         # the 3-D view follows training: redrawn at most once a second while it runs (it
         # takes longer than the 2-D figure), and at the end of every run (see train_task)
         if surface_shown() and box.get("surface_epoch") != state.epoch and (
-                not running() or time.monotonic() - box["surface_at"] >= SURFACE_EVERY):
+                last or not running() or time.monotonic() - box["surface_at"] >= SURFACE_EVERY):
             draw_surface_now(state)
 
     def running() -> bool:
@@ -495,7 +495,7 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
                              should_stop=lambda: box["stop"])
         finally:
             train_button.description = "Train"
-            redraw()                 # the surface catches up with the last epoch
+            redraw(last=True)        # the surface catches up with the last epoch
 
     def on_train(_=None) -> None:
         if running():
