@@ -170,16 +170,6 @@ def test_playground_callbacks_redraw_and_set_the_predictions(capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_a_redraw_is_fast():
-    import time
-
-    widget = op.playground()
-    start = time.perf_counter()
-    for angle in (10, 20, 30):
-        widget.angle.value = angle
-    assert (time.perf_counter() - start) / 3 < 1.0  # about 0.1 s on an idle 2-core machine
-
-
 def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):
