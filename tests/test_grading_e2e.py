@@ -73,13 +73,6 @@ def _answers(notebook: Path) -> dict:
     return harness.load_answers(path) if path.exists() else {}
 
 
-def _without_markers(source: str) -> str:
-    """A reference solution as a student would type it: without nbgrader's markers."""
-    return "\n".join(line for line in source.splitlines()
-                     if line.strip() not in (nbgrader_cells.SOLUTION_BEGIN,
-                                             nbgrader_cells.SOLUTION_END))
-
-
 @dataclass
 class Graded:
     """One student's graded notebook: total, per test cell, and the errors in its outputs."""
@@ -95,22 +88,6 @@ class Course:
     seconds: float
     graded: dict[tuple[str, str], Graded]              # (student, assignment) -> Graded
     wrong: dict[str, tuple[str, str] | None]           # assignment -> (task, regex) or None
-
-
-def _fill(release: Path, source: Path, wrong: tuple[str, str] | None, out: Path) -> None:
-    """The release with every solution cell holding the reference solution, except the
-    task ``wrong[0]``, which holds the wrong answer ``wrong[1]``."""
-    nb = nbformat.read(release, as_version=4)
-    reference = {c.metadata["nbgrader"]["grade_id"]: c.source
-                 for c in nbformat.read(source, as_version=4).cells
-                 if nbgrader_cells.is_solution(c)}
-    for cell in nb.cells:
-        if nbgrader_cells.is_solution(cell):
-            grade_id = cell.metadata["nbgrader"]["grade_id"]
-            cell.source = (wrong[1] if wrong and grade_id == wrong[0]
-                           else _without_markers(reference[grade_id]))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, out)
 
 
 def _errors(path: Path) -> list[tuple[str, str, str]]:
@@ -148,8 +125,10 @@ def course(tmp_path_factory) -> Course:
         answers = _answers(notebook)
         last = [t.grade_id for t in _tasks(notebook) if answers.get(t.grade_id, {}).get("wrong")]
         wrong[name] = (last[-1], *answers[last[-1]]["wrong"][0]) if last else None
-        _fill(release, source, wrong[name] and wrong[name][:2],
-              submitted / "one_wrong" / name / notebook.name)
+        (submitted / "one_wrong" / name).mkdir(parents=True)
+        one_wrong = dict([wrong[name][:2]]) if wrong[name] else {}
+        nbformat.write(harness.filled_release(release, source, one_wrong),
+                       submitted / "one_wrong" / name / notebook.name)
     course_tool.nbgrader("autograde", "*", "--force", root=root)
     seconds = time.perf_counter() - start
 

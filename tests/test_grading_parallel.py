@@ -101,23 +101,6 @@ pytestmark = [
 ]
 
 
-def _fill(release, source, answers: dict[str, str]) -> nbformat.NotebookNode:
-    """The release with every solution cell holding the reference solution (without
-    nbgrader's markers), or ``answers[grade_id]`` where given."""
-    nb = nbformat.read(release, as_version=4)
-    reference = {c.metadata["nbgrader"]["grade_id"]: c.source
-                 for c in nbformat.read(source, as_version=4).cells
-                 if nbgrader_cells.is_solution(c)}
-    for cell in nb.cells:
-        if nbgrader_cells.is_solution(cell):
-            grade_id = cell.metadata["nbgrader"]["grade_id"]
-            cell.source = answers.get(grade_id) or "\n".join(
-                line for line in reference[grade_id].splitlines()
-                if line.strip() not in (nbgrader_cells.SOLUTION_BEGIN,
-                                        nbgrader_cells.SOLUTION_END))
-    return nb
-
-
 def test_eight_students_graded_by_two_workers_on_postgresql_get_what_they_earned(tmp_path):
     pytest.importorskip("psycopg", reason="needs psycopg: `pip install psycopg[binary]` "
                                           "(the instructor extra)")
@@ -153,7 +136,7 @@ def test_eight_students_graded_by_two_workers_on_postgresql_get_what_they_earned
             folder.mkdir(parents=True)
             nb = (nbformat.read(source, as_version=4) if given is None
                   else nbformat.read(release, as_version=4) if given == "release"
-                  else _fill(release, source, given))
+                  else harness.filled_release(release, source, given))
             nbformat.write(nb, folder / NOTEBOOK.name)
         course_files = {p: p.read_bytes() for p in root.glob("[!a]*/**/*.ipynb")}
 

@@ -62,6 +62,7 @@ def _install() -> None:
     changes = frozenset({"os.remove", "os.unlink", "os.rename", "os.rmdir", "os.mkdir",
                          "os.chmod", "os.chown", "os.truncate", "os.link", "os.symlink",
                          "os.utime", "shutil.rmtree", "shutil.copyfile", "shutil.move"})
+    copies = frozenset({"shutil.copyfile", "os.link", "os.symlink"})
     blocked = frozenset({"os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
                          "os.forkpty", "subprocess.Popen", "os.kill", "os.killpg", "pty.spawn",
                          "socket.connect", "socket.bind", "sys.addaudithook"})
@@ -88,7 +89,9 @@ def _install() -> None:
             if writes and not (isinstance(path, int) or inside(path)):
                 refuse(f"writing {path!r}")
         elif event in changes:
-            if not all(inside(a) for a in args if isinstance(a, (str, bytes, os.PathLike))):
+            # a copy or a link reads its source anywhere and writes only its destination
+            written = args[1:2] if event in copies else args
+            if not all(inside(a) for a in written if isinstance(a, (str, bytes, os.PathLike))):
                 refuse(f"{event}{args!r}")
         elif event in blocked:
             refuse(event)

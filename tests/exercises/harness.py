@@ -38,6 +38,23 @@ class Outcome:
         return self.errors[0] if self.errors else None
 
 
+def filled_release(release: Path, source: Path, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """A student's submission for the grading tests: the release of ``source`` with every
+    solution cell holding the reference solution as a student would type it (without
+    nbgrader's markers), or ``answers[grade_id]`` where given."""
+    nb = nbformat.read(release, as_version=4)
+    reference = {c.metadata["nbgrader"]["grade_id"]: c.source
+                 for c in nbformat.read(source, as_version=4).cells
+                 if nbgrader_cells.is_solution(c)}
+    markers = (nbgrader_cells.SOLUTION_BEGIN, nbgrader_cells.SOLUTION_END)
+    for cell in nb.cells:
+        if nbgrader_cells.is_solution(cell):
+            grade_id = cell.metadata["nbgrader"]["grade_id"]
+            cell.source = answers.get(grade_id) or "\n".join(
+                line for line in reference[grade_id].splitlines() if line.strip() not in markers)
+    return nb
+
+
 def load_answers(path: Path) -> dict:
     """``ANSWERS`` from ``tests/exercises/nbNN.py`` (empty if the file does not define it)."""
     spec = importlib.util.spec_from_file_location(f"_exercises_{path.stem}", path)
