@@ -28,12 +28,12 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import math
 import os
 import signal
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -52,10 +52,6 @@ ROOT = Path(__file__).resolve().parent.parent
 MEMORY_BYTES = 2 * 1024**3
 CPU_SECONDS = 20
 WALL_SECONDS = 60
-
-
-class Refused(Exception):
-    """The sandbox's answer to something a solution may not do while graded."""
 
 
 # Run in the child, as ``python -I -c BOOT``: limits, the task's inputs, the audit hook,
@@ -195,8 +191,8 @@ def run_sandboxed(source: str, inputs: str, function: str | None = None,
 
 
 def array_of(plain: dict, name: str) -> np.ndarray:
-    """The array a child returned, rebuilt from its bytes; Refused (as a verdict) if what
-    came back was not an array of real numbers."""
+    """The array a child returned, rebuilt from its bytes; a Verdict if what came back was
+    not an array of real numbers."""
     if "bytes" not in plain:
         raise Verdict(f"{name} should be a NumPy array of numbers, got {plain.get('type')}")
     dtype = np.dtype(plain["dtype"])
@@ -213,16 +209,10 @@ class NotAnswered(Verdict):
     """The task still holds the release's stub."""
 
 
-@dataclass(frozen=True)
-class Task:
-    """How the judge grades one task: ``judge(source)`` raises Verdict or returns None."""
-    judge: Callable[[str], None]
-
-
 def judge_source(grade_id: str, source: str) -> Verdict | None:
     """Why the student's ``source`` of task ``grade_id`` fails, or None if it passes."""
     try:
-        TASKS[grade_id].judge(source)
+        TASKS[grade_id](source)
     except Verdict as verdict:
         return verdict
     return None
@@ -251,7 +241,7 @@ def cases():
 
 
 def _judge_dense_forward(source: str) -> None:
-    namespace: dict = {"np": np, "math": __import__("math")}
+    namespace: dict = {"np": np, "math": math}
     exec(_DENSE_CASES, namespace)
     cases = namespace["cases"]()
     # One example at a time is the loop the task replaces: an X that refuses row access
@@ -379,9 +369,10 @@ def _judge_counting(source: str) -> None:
 
 
 #: The judged tasks, by the grade_id of their solution cell.
-TASKS: dict[str, Task] = {
-    "nb03_dense_forward": Task(_judge_dense_forward),
-    "nb03_counting": Task(_judge_counting),
+#: Each raises Verdict, or returns None, for the student's solution-cell source.
+TASKS: dict[str, Callable[[str], None]] = {
+    "nb03_dense_forward": _judge_dense_forward,
+    "nb03_counting": _judge_counting,
 }
 
 
