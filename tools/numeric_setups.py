@@ -121,16 +121,20 @@ def own_family() -> str | None:
 
 def plan(families: list[str] | None = None, own: str | None = None) -> dict[str, list[Setup]]:
     """Each notebook's two set-ups. The compare runs rotate over the families other than
-    the CPU's own (which nbval's plain run covers); the plain runs over all of them, at 1
-    and 4 threads in turn, all on the NumPy path. So every notebook meets another kernel
-    family, another thread count and the NumPy path, and every family meets several
-    notebooks."""
+    the CPU's own (which nbval's plain run covers); the plain runs over all of them, all on
+    the NumPy path, at 4 threads for the first notebooks (one per family) and 1 thread for
+    the rest. So every notebook meets another kernel family, another thread count and the
+    NumPy path, and every family meets both thread counts.
+
+    Why the lighter notebooks take the 4 threads: on a 2-core machine 4 BLAS threads are
+    more than the cores, and OpenBLAS's waiting threads spin: notebook 07's thousands of
+    small products ran for more than 10 minutes of CPU that way (20 s at 2 threads)."""
     families = kernel_families() if families is None else families
     own = own_family() if own is None and families else own
     others = [f for f in families if {"Prescott": "Katmai"}.get(f, f) != own] or [None]
     runs = families or [None]
     return {path.name: [Setup(others[k % len(others)], 2, numba=True, compare=True),
-                        Setup(runs[k % len(runs)], (1, 4)[(k // len(runs) + k) % 2],
+                        Setup(runs[k % len(runs)], 4 if k < len(runs) else 1,
                               numba=False, compare=False)]
             for k, path in enumerate(NOTEBOOKS)}
 
