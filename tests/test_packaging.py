@@ -220,7 +220,8 @@ NOTEBOOK_RUNTIME = ("ipywidgets", "ipykernel", "ipycanvas")
 #: Tests of the repository and its tooling rather than of the package: they depend on no
 #: runtime version (or need the dev tools), and run in the main environment.
 REPOSITORY_TESTS = ("test_project.py", "test_exercise_checks.py", "test_packaging.py",
-                    "test_browser.py", "test_grading_e2e.py", "test_benchmark_summary.py")
+                    "test_browser.py", "test_grading_e2e.py", "test_benchmark_summary.py",
+                    "test_numeric_setups.py", "test_grading_parallel.py", "test_judge.py")
 #: Tools that run the tests and notebooks there, at whatever versions fit.
 TOOLS = ("pytest", "hypothesis", "nbclient", "nbformat", "packaging")
 
