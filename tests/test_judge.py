@@ -8,6 +8,7 @@ autograde in tests/test_grading_parallel.py.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -19,7 +20,11 @@ import judge  # noqa: E402
 from exercises import harness  # noqa: E402
 
 DENSE = "def dense_forward(X, W, b):\n"
-ANSWERS = harness.load_answers(ROOT / "tests" / "exercises" / "nb03.py")
+
+
+def answers(task: str) -> dict:
+    """The task's entry in tests/exercises/nbNN.py."""
+    return harness.load_answers(ROOT / "tests" / "exercises" / f"{task[:4]}.py")[task]
 
 
 def verdict(task: str, source: str) -> str:
@@ -27,17 +32,26 @@ def verdict(task: str, source: str) -> str:
     return "passed" if failure is None else f"{type(failure).__name__}: {failure}"
 
 
-@pytest.mark.parametrize("task", sorted(judge.TASKS))
+@pytest.mark.parametrize("task", sorted(judge.tasks()))
 def test_every_right_answer_passes_and_every_wrong_one_fails_with_its_message(task):
-    for source in ANSWERS[task]["correct"]:
+    entry = answers(task)
+    for source in entry["correct"]:
         assert verdict(task, source) == "passed", source
-    for source, _ in ANSWERS[task]["wrong"]:
-        assert verdict(task, source) != "passed", source
+    for source, message in entry["wrong"]:
+        got = verdict(task, source)
+        assert got != "passed", source
+        assert re.search(message, got), f"{source}\n{got}\ndoes not match {message!r}"
+
+
+@pytest.mark.parametrize("task", sorted(judge.tasks()))
+def test_every_judged_task_refuses_an_answer_that_delegates_to_the_package(task):
+    delegating = answers(task).get("delegating", [])
+    assert delegating, f"tests/exercises/{task[:4]}.py has no delegating answer for {task}"
+    for source in delegating:
+        assert re.search(r"refused while grading: import mlp_from_scratch", verdict(task, source)), source
 
 
 @pytest.mark.parametrize("name, source, message", [
-    ("the package's reference", "import mlp_from_scratch as mfs\n" + DENSE + "    return X @ W + b\n",
-     r"refused while grading: import mlp_from_scratch"),
     ("the package's file read", DENSE + f"    open({str(ROOT / 'mlp_from_scratch' / 'layers.py')!r})\n"
      "    return X @ W + b\n", r"refused while grading: reading the package's file"),
     ("a notebook global", DENSE + "    return mfs.Dense(1, 1)\n", r"NameError.*runs your solution cell on its own"),
@@ -57,8 +71,6 @@ def test_every_right_answer_passes_and_every_wrong_one_fails_with_its_message(ta
     ("the stub", DENSE + "    raise NotImplementedError()\n", r"NotAnswered: not answered yet"),
 ])
 def test_attacks_on_dense_forward_gain_nothing_and_say_what_was_refused(name, source, message):
-    import re
-
     got = verdict("nb03_dense_forward", source)
     assert got != "passed" and re.search(message, got), f"{name}: {got}"
 
@@ -75,6 +87,18 @@ def test_values_come_back_as_plain_data():
                               "def cases():\n    return []\n",
                               values=("num_parameters", "num_multiply_adds"))
     assert judge.array_of(got["values"]["num_parameters"], "n") == 5   # the int, not the Lie
-    assert got["values"]["num_multiply_adds"] == {"type": "str"}
+    assert got["values"]["num_multiply_adds"] == {"str": "many"}
     failure = judge.judge_source("nb03_counting", "num_parameters = 203530\nnum_multiply_adds = 'many'\n")
     assert "should be a number" in str(failure)
+
+
+def test_strings_tuples_and_dicts_come_back_item_by_item_as_plain_data():
+    got = judge.run_sandboxed("class Agree(str):\n    __eq__ = lambda s, o: True\n"
+                              "answer = Agree('b')\npair = (np.ones(2), {'k': 1.5, 3: 'x'})\n",
+                              "", values=("answer", "pair"))
+    assert got["values"]["answer"] == {"str": "b"}
+    first, second = judge.items_of(got["values"]["pair"], "pair", 2)
+    assert judge.array_of(first, "first").tolist() == [1.0, 1.0]
+    assert judge.number_of(second["dict"]["k"], "k") == 1.5 and list(second["dict"]) == ["k"]
+    with pytest.raises(judge.Verdict, match="should be a tuple of 3 values, got a sequence of 2"):
+        judge.items_of(got["values"]["pair"], "pair", 3)

@@ -4,7 +4,7 @@ nbgrader runs a submission in one kernel: the student's solution cells and the t
 after them share it, so a solution can replace the checks, numpy's comparisons, or the
 kernel's own error reporting, and every test "passes". The judge takes the decision away
 from that kernel. After nbgrader has executed the notebook (its outputs stay, for the
-student's feedback), ``JudgeTasks`` re-decides the test cells of every task in ``TASKS``:
+student's feedback), ``JudgeTasks`` re-decides the test cells of every judged task (``tools/judges/``):
 
 1. **The student's code runs in a child process** (``run_sandboxed``): a fresh Python
    with a memory limit, a CPU-time limit and a wall-clock limit, and an audit hook
@@ -19,7 +19,7 @@ student's feedback), ``JudgeTasks`` re-decides the test cells of every task in `
    reached. It then rewrites the task's test cells: none of the kernel's errors stay, and a
    failed judgement becomes one error whose message is what the student reads.
 
-A task not in ``TASKS`` is graded by its test cells in the kernel, as before.
+A task not in ``tasks()`` (``tools/judges/``) is graded by its test cells in the kernel, as before.
 ``nbgrader_config.py`` puts ``JudgeTasks`` right after nbgrader's ``Execute``.
 """
 
@@ -67,7 +67,8 @@ import base64, io, math, numpy as np
 
 inputs_ns = {"np": np, "math": math}
 exec(request["inputs"], inputs_ns)
-cases = inputs_ns["cases"]()        # made before any student code runs
+cases = inputs_ns["cases"]() if "cases" in inputs_ns else []   # made before any student code runs
+given = inputs_ns.get("given", {})   # reference pieces and stand-ins the student's cell may use
 
 FORBIDDEN_MODULE = "mlp_from_scratch"
 PACKAGE_DIR = request["package_dir"]
@@ -108,16 +109,32 @@ def audit(event, args):
 
 sys.addaudithook(audit)
 
-def plain(value):
-    """What a returned value is, as data only: numbers as dtype, shape and bytes."""
-    if isinstance(value, (bool, int, float, np.number, np.ndarray, list, tuple)):
+def plain(value, depth=0):
+    """What a value is, as data only: numbers as dtype, shape and bytes; strings as text;
+    tuples, lists and dicts item by item. Nothing of the student's objects survives."""
+    if isinstance(value, str):
+        return {"str": str.__str__(value)[:10_000]}
+    if isinstance(value, (tuple, list)) and depth < 4 and len(value) <= 10_000:
+        return {"items": [plain(v, depth + 1) for v in value]}
+    if isinstance(value, dict) and depth < 4 and len(value) <= 1_000:
+        return {"dict": {str.__str__(k): plain(v, depth + 1) for k, v in dict.items(value)
+                         if isinstance(k, str)}}
+    if isinstance(value, (bool, int, float, np.number, np.ndarray)):
         array = np.array(value, copy=True, subok=False)
         if array.dtype.kind in "biuf":
             return {"dtype": array.dtype.str, "shape": list(array.shape),
                     "bytes": base64.b64encode(array.tobytes()).decode("ascii")}
     return {"type": type(value).__name__}
 
-namespace = {"np": np, "math": math, "__name__": "__main__"}
+def call(namespace, *case):
+    """The default drive: the student's function on one case (wrapped, e.g. by a guard)."""
+    function = namespace[request["function"]]
+    if "wrap" in inputs_ns:
+        function = inputs_ns["wrap"](function)
+    return function(*case)
+
+drive = inputs_ns.get("drive", call)
+namespace = {"np": np, "math": math, "__name__": "__main__", **given}
 results = {"defined": [], "calls": []}
 try:
     exec(compile(request["source"], "<your solution cell>", "exec"), namespace)
@@ -126,18 +143,16 @@ except BaseException as error:
 else:
     results["defined"] = sorted(n for n in namespace if not n.startswith("__"))
     results["values"] = {n: plain(namespace[n]) for n in request["values"] if n in namespace}
-    function = namespace.get(request["function"]) if request["function"] else None
-    if function is not None and "wrap" in inputs_ns:   # e.g. a guard against row loops
-        function = inputs_ns["wrap"](function)
-    for case in cases if function is not None else []:
-        before = [np.array(a, copy=True) for a in case]
+    ready = request["function"] is None or request["function"] in namespace
+    for case in cases if ready else []:
+        before = [np.array(a, copy=True) if isinstance(a, np.ndarray) else None for a in case]
         try:
-            out = function(*case)
+            out = drive(namespace, *case)
         except BaseException as error:
             results["calls"].append({"error": f"{type(error).__name__}: {error}"})
             continue
         changed = [i for i, (a, b) in enumerate(zip(case, before))
-                   if isinstance(a, np.ndarray) and not np.array_equal(a, b, equal_nan=True)]
+                   if b is not None and not np.array_equal(a, b, equal_nan=True)]
         results["calls"].append({"out": plain(out), "changed_inputs": changed})
 result_file.write(json.dumps(results))
 result_file.close()
@@ -149,13 +164,17 @@ def run_sandboxed(source: str, inputs: str, function: str | None = None,
                   memory: int = MEMORY_BYTES, cpu: int = CPU_SECONDS) -> dict:
     """Run the student's ``source`` in a child process and return what it produced, as data.
 
-    ``inputs`` is code defining ``cases()``, a list of argument tuples, and optionally
-    ``wrap(function)`` (both made before the student's code runs); ``function``, wrapped,
-    is called on each case; ``values`` are names whose
-    values are returned. The result: ``defined`` (names the source defined), ``calls``
-    (per case ``{"out": plain}`` or ``{"error": "..."}``, and the indices of array inputs
-    the call changed), ``values``, or ``source_error``; ``{"crashed": "..."}`` if the
-    process ended without a result (an exit, a timeout, memory).
+    ``inputs`` is trusted code, run in the child before the student's: it may define
+    ``cases()``, a list of argument tuples; ``given``, a dict of names the student's cell
+    may use (reference pieces of earlier tasks, stand-ins for the package's objects);
+    ``wrap(function)``, applied to the student's function (a guard); and
+    ``drive(namespace, *case)``, what to do with the student's namespace for one case (by
+    default: call ``namespace[function]`` on the case). ``values`` are names whose values
+    are returned. The result: ``defined`` (names the source defined), ``calls`` (per case
+    ``{"out": plain}`` or ``{"error": "..."}``, and the indices of array inputs the call
+    changed), ``values``, or ``source_error``; ``{"crashed": "..."}`` if the process ended
+    without a result (an exit, a timeout, memory). Cases run only if the source defined
+    ``function`` (or ``function`` is None).
     """
     read_end, write_end = os.pipe()
     request = {"source": source, "inputs": inputs, "function": function, "fd": write_end,
@@ -191,14 +210,46 @@ def run_sandboxed(source: str, inputs: str, function: str | None = None,
 
 
 def array_of(plain: dict, name: str) -> np.ndarray:
-    """The array a child returned, rebuilt from its bytes; a Verdict if what came back was
-    not an array of real numbers."""
+    """The array a child returned, rebuilt from its bytes (a tuple or list of numbers or of
+    equal-shaped arrays is stacked); a Verdict if what came back was not real numbers."""
+    if "items" in plain:
+        parts = [array_of(p, f"{name}[{i}]") for i, p in enumerate(plain["items"])]
+        if len({p.shape for p in parts}) > 1:
+            raise Verdict(f"{name} should be one array, got a list of arrays of different shapes")
+        return np.array(parts)
     if "bytes" not in plain:
-        raise Verdict(f"{name} should be a NumPy array of numbers, got {plain.get('type')}")
+        raise Verdict(f"{name} should be a NumPy array of numbers, got {_kind(plain)}")
     dtype = np.dtype(plain["dtype"])
     if dtype.kind not in "biuf":
         raise Verdict(f"{name} should hold real numbers, got dtype {dtype}")
     return np.frombuffer(base64.b64decode(plain["bytes"]), dtype=dtype).reshape(plain["shape"])
+
+
+def number_of(plain: dict | None, name: str) -> float:
+    """A single real number a child returned; a Verdict for anything else."""
+    if plain is None:
+        raise Verdict(f"{name} is not defined by your solution cell")
+    if "bytes" not in plain or plain["shape"]:
+        raise Verdict(f"{name} should be a number, got {_kind(plain)}")
+    return float(array_of(plain, name))
+
+
+def items_of(plain: dict, name: str, length: int) -> list[dict]:
+    """The ``length`` items of a tuple or list a child returned; a Verdict for anything else."""
+    if "items" not in plain or len(plain["items"]) != length:
+        raise Verdict(f"{name} should be a tuple of {length} values, got {_kind(plain)}")
+    return plain["items"]
+
+
+def _kind(plain: dict) -> str:
+    """What a plain value is, in words, for a message."""
+    if "items" in plain:
+        return f"a sequence of {len(plain['items'])} values"
+    if "bytes" in plain:
+        return f"an array of shape {tuple(plain['shape'])}" if plain["shape"] else "a number"
+    if "str" in plain:
+        return f"the text {plain['str'][:40]!r}"
+    return "a dict" if "dict" in plain else f"a {plain.get('type')}"
 
 
 class Verdict(Exception):
@@ -209,171 +260,57 @@ class NotAnswered(Verdict):
     """The task still holds the release's stub."""
 
 
-def judge_source(grade_id: str, source: str) -> Verdict | None:
-    """Why the student's ``source`` of task ``grade_id`` fails, or None if it passes."""
-    try:
-        TASKS[grade_id](source)
-    except Verdict as verdict:
-        return verdict
-    return None
-
-
-# ----------------------------------------------------------------- notebook 03's tasks
-
-_DENSE_CASES = '''
-def cases():
-    """(X, W, b): three layer sizes in float64 and float32, square layers (which catch a
-    transposed W), X = 0 (which shows b) and one-hot rows (which show W's rows)."""
-    out = []
-    for seed, shapes in [(1, [(5, 3, 2), (1, 4, 6), (7, 2, 3)]),
-                         (4, [(4, 4, 4), (6, 3, 3), (4, 3, 4), (3, 5, 3), (1, 1, 1), (8, 5, 2)])]:
-        for batch, n_in, n_out in shapes:
-            for dtype in (np.float64, np.float32):
-                rng = np.random.default_rng(seed)
-                X = rng.standard_normal((batch, n_in)).astype(dtype)
-                W = rng.standard_normal((n_in, n_out)).astype(dtype)
-                b = rng.standard_normal(n_out).astype(dtype)
-                out.append((X, W, b))
-                out.append((np.zeros_like(X), W, b))
-                out.append((np.eye(n_in, dtype=dtype)[np.arange(batch) % n_in], W, np.zeros_like(b)))
-    return out
-'''
-
-
-def _judge_dense_forward(source: str) -> None:
-    namespace: dict = {"np": np, "math": math}
-    exec(_DENSE_CASES, namespace)
-    cases = namespace["cases"]()
-    # One example at a time is the loop the task replaces: an X that refuses row access
-    # exists only in the child, so the judge asks the child to run the calls with it.
-    got = run_sandboxed(source, _DENSE_CASES + _ROW_GUARD, function="dense_forward")
-    _raise_if_broken(got, "dense_forward")
-    for (X, W, b), call in zip(cases, got["calls"]):
-        sizes = f"X {X.shape}, W {W.shape}"
-        if "error" in call:
-            error = call["error"]
-            _raise_if_unanswered(error)
-            if error.startswith("_RowAccess"):
-                raise Verdict("dense_forward walks through X one example (row) at a time; the "
-                              "task is the whole batch without a Python loop")
-            raise Verdict(f"dense_forward raised {error.split(':')[0]} for X of shape {X.shape}, "
-                          f"W of shape {W.shape}, b of shape {b.shape}:{error.split(':', 1)[1]}"
-                          + _ALONE * error.startswith("NameError"))
-        if call["changed_inputs"]:
-            raise Verdict(f"dense_forward changed its input {'XWb'[call['changed_inputs'][0]]} "
-                          f"({sizes}): a layer's forward pass must leave its inputs as they were")
-        out = array_of(call["out"], f"the output for {sizes}")
-        if out.shape != (X.shape[0], W.shape[1]):
-            raise Verdict(f"the output for {sizes} has shape {out.shape}, expected "
-                          f"{(X.shape[0], W.shape[1])}")
-        if out.dtype != X.dtype:
-            raise Verdict(f"the output is {out.dtype} for {X.dtype} inputs ({sizes}); something "
-                          "in dense_forward changed the dtype")
-        if not np.isfinite(out).all():
-            raise Verdict(f"the output for {sizes} contains NaN or infinity")
-        expected = _reference_dense(X, W, b)
-        tolerance = {"rtol": 1e-4, "atol": 1e-5} if X.dtype == np.float32 else {"rtol": 1e-9, "atol": 1e-12}
-        wrong = ~np.isclose(out, expected, **tolerance)
-        if wrong.any():
-            if not X.any():
-                raise Verdict(f"with X = 0 ({sizes}) every row of the output should be the bias "
-                              "b: the bias must be added to every example")
-            if not b.any() and W.shape[0] == W.shape[1]:
-                raise Verdict(f"for a layer {W.shape} with b = 0, an example that is 1 at input i "
-                              "and 0 elsewhere should give neuron j the weight from input i to "
-                              "neuron j; it does not: check which axis of W indexes the inputs")
-            raise Verdict(f"the output for {sizes} is wrong in {int(wrong.sum())} of {wrong.size} "
-                          "entries")
-
-
-_ROW_GUARD = '''
-class _RowAccess(Exception):
-    pass
-
-
-class _OneExampleAtATime(np.ndarray):
-    def __iter__(self):
-        raise _RowAccess("one example at a time")
-
-    def __getitem__(self, key):
-        first = key[0] if isinstance(key, tuple) and key else key
-        if isinstance(first, (int, np.integer)):
-            raise _RowAccess("one example at a time")
-        return super().__getitem__(key)
-
-
-def wrap(function):
-    def call(X, W, b):
-        out = function(X.view(_OneExampleAtATime), W, b)
-        return np.asarray(out) if isinstance(out, np.ndarray) else out
-    return call
-'''
-
-
-def _reference_dense(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The package's Dense layer on (X, W, b): the reference, in the grading process."""
-    import mlp_from_scratch as mfs
-
-    layer = mfs.Dense(W.shape[0], W.shape[1], rng=np.random.default_rng(0), dtype=X.dtype)
-    layer.params["W"][...] = W
-    layer.params["b"][...] = b
-    return layer.forward(X)
-
-
-_ALONE = (" (the grader runs your solution cell on its own, with NumPy as np and math: "
-          "a judged task may use nothing else from the notebook)")
-
-
-def _raise_if_unanswered(error: str) -> None:
+def raise_if_unanswered(error: str) -> None:
+    """A NotAnswered verdict if the child's ``error`` is the release's stub."""
     if error.startswith("NotImplementedError"):
         raise NotAnswered("not answered yet: the solution still raises NotImplementedError")
 
 
-def _raise_if_broken(got: dict, name: str) -> None:
+def raise_if_broken(got: dict, name: str | None, alone: str = "") -> None:
     """Verdicts that need no comparison: the process crashed, the cell raised, or it does
-    not define ``name``."""
+    not define ``name``. ``alone`` is what the cell may use, said on a NameError."""
     if "crashed" in got:
         raise Verdict(got["crashed"])
     if "source_error" in got:
-        _raise_if_unanswered(got["source_error"])
+        raise_if_unanswered(got["source_error"])
         raise Verdict(f"your solution cell raised {got['source_error']}"
-                      + _ALONE * got["source_error"].startswith("NameError"))
-    if name not in got["defined"]:
+                      + alone_hint(got["source_error"], alone))
+    if name is not None and name not in got["defined"]:
         raise Verdict(f"your solution cell does not define {name}")
 
 
-def _judge_counting(source: str) -> None:
-    got = run_sandboxed(source, "def cases():\n    return []\n",
-                        values=("num_parameters", "num_multiply_adds"))
-    _raise_if_broken(got, "num_parameters")
-    sizes = [784, 256, 10]
-    weights = sum(a * c for a, c in zip(sizes[:-1], sizes[1:]))
-    biases = sum(sizes[1:])
-    answers = {}
-    for name in ("num_parameters", "num_multiply_adds"):
-        plain = got["values"].get(name)
-        if plain is None or "bytes" not in plain or plain["shape"]:
-            raise Verdict(f"{name} should be a number, got "
-                          f"{plain.get('type') if plain else 'nothing'}")
-        answers[name] = float(array_of(plain, name))
-    if answers["num_parameters"] == weights:
-        raise Verdict("num_parameters counts the weights but not the biases")
-    if answers["num_parameters"] != weights + biases:
-        raise Verdict(f"num_parameters is {answers['num_parameters']:g}, which is not the number "
-                      "of weights and biases of the 784-256-10 network")
-    if answers["num_multiply_adds"] == weights:
-        raise Verdict("num_multiply_adds counts one example, not a batch of 32")
-    if answers["num_multiply_adds"] != 32 * weights:
-        raise Verdict(f"num_multiply_adds is {answers['num_multiply_adds']:g}, which is not the "
-                      "number of multiply-adds of the products of one forward pass of 32 examples")
+def call_error(call: dict, name: str, alone: str = "") -> str | None:
+    """The error a call raised (a NotAnswered verdict for the stub), or None."""
+    if "error" not in call:
+        return None
+    raise_if_unanswered(call["error"])
+    return call["error"] + alone_hint(call["error"], alone)
 
 
-#: The judged tasks, by the grade_id of their solution cell.
-#: Each raises Verdict, or returns None, for the student's solution-cell source.
-TASKS: dict[str, Callable[[str], None]] = {
-    "nb03_dense_forward": _judge_dense_forward,
-    "nb03_counting": _judge_counting,
-}
+def alone_hint(error: str, alone: str = "") -> str:
+    """On a NameError: that the judge runs the solution cell on its own, and with what."""
+    if not error.startswith("NameError"):
+        return ""
+    return (" (the grader runs your solution cell on its own, with NumPy as np and math"
+            + (f" and {alone}" if alone else "") + ": a judged task may use nothing else "
+            "from the notebook)")
+
+
+def tasks() -> dict[str, Callable[[str], None]]:
+    """The judged tasks, by the grade_id of their solution cell: each raises Verdict, or
+    returns None, for the student's solution-cell source (``tools/judges/nbNN.py``)."""
+    from judges import TASKS
+
+    return TASKS
+
+
+def judge_source(grade_id: str, source: str) -> Verdict | None:
+    """Why the student's ``source`` of task ``grade_id`` fails, or None if it passes."""
+    try:
+        tasks()[grade_id](source)
+    except Verdict as verdict:
+        return verdict
+    return None
 
 
 class JudgeTasks(NbGraderPreprocessor):
@@ -384,7 +321,7 @@ class JudgeTasks(NbGraderPreprocessor):
         sources = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
                    if c.metadata.get("nbgrader", {}).get("solution")}
         verdicts = {grade_id: judge_source(grade_id, source)
-                    for grade_id, source in sources.items() if grade_id in TASKS}
+                    for grade_id, source in sources.items() if grade_id in tasks()}
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             task = _task_of(meta.get("grade_id", "")) if meta.get("grade") else None
