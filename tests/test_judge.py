@@ -12,11 +12,13 @@ import re
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import judge  # noqa: E402
+import nbgrader_cells  # noqa: E402
 from exercises import harness  # noqa: E402
 
 DENSE = "def dense_forward(X, W, b):\n"
@@ -41,6 +43,16 @@ def test_every_right_answer_passes_and_every_wrong_one_fails_with_its_message(ta
         got = verdict(task, source)
         assert got != "passed", source
         assert re.search(message, got), f"{source}\n{got}\ndoes not match {message!r}"
+
+
+@pytest.mark.parametrize("task", sorted(judge.tasks()))
+def test_the_notebooks_reference_solution_passes(task):
+    notebook = next((ROOT / "notebooks").glob(f"{task[2:4]}_*.ipynb"))
+    cell = next(c for c in nbformat.read(notebook, as_version=4).cells
+                if nbgrader_cells.is_solution(c) and c.metadata["nbgrader"]["grade_id"] == task)
+    markers = (nbgrader_cells.SOLUTION_BEGIN, nbgrader_cells.SOLUTION_END)
+    source = "\n".join(line for line in cell.source.splitlines() if line.strip() not in markers)
+    assert verdict(task, source) == "passed"
 
 
 @pytest.mark.parametrize("task", sorted(judge.tasks()))
