@@ -10,6 +10,13 @@ workers can write to it. For each worker count, tools/grade.py grades every stud
 and the script prints the wall time, seconds per student and students per hour; it also
 prints the series' plain Run All time (each notebook executed once by nbclient, without
 nbgrader), the floor that one student's grading cannot go below with one worker.
+
+``--rounds R`` grades every student R times for each worker count, and after each round
+counts the **stalls**: cells of the autograded notebooks that nbgrader interrupted at its
+per-cell time limit (an error ``KeyboardInterrupt`` or ``CellTimeoutError``: a cell that
+waited on something that never came, such as a widget without a browser) and any other
+error (the submissions are the solutions, so every cell should run cleanly). A run of the
+series many times in a row with no stall is the proof that grading never waits on a widget.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import nbformat
@@ -44,17 +52,36 @@ def run_all_seconds(notebooks: list[Path]) -> float:
     return time.perf_counter() - start
 
 
+def errors_in(autograded: Path) -> Counter:
+    """How many cells of the autograded notebooks under ``autograded`` ended in each kind of
+    error; the interruptions at the cell time limit are counted as ``stall``."""
+    found: Counter = Counter()
+    for path in autograded.glob("*/*/*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    ename = output.get("ename", "")
+                    found["stall" if ename in ("KeyboardInterrupt", "CellTimeoutError")
+                          else f"{path.parent.name}: {ename}"] += 1
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--notebooks", nargs="*", type=Path,
                         default=sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
     parser.add_argument("--students", type=int, default=4)
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2, 4])
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="grade every student this many times for each worker count")
+    parser.add_argument("--no-run-all", action="store_true",
+                        help="skip the plain Run All timing (e.g. for a stall run)")
     args = parser.parse_args(argv)
     notebooks = [p.resolve() for p in args.notebooks]
 
-    print(f"plain Run All of {len(notebooks)} notebooks: {run_all_seconds(notebooks):.0f} s",
-          flush=True)
+    if not args.no_run_all:
+        print(f"plain Run All of {len(notebooks)} notebooks: {run_all_seconds(notebooks):.0f} s",
+              flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp, "course")
         names = course_tool.copy_sources(root, notebooks)
@@ -67,17 +94,25 @@ def main(argv: list[str] | None = None) -> int:
                     folder = root / "submitted" / student / name
                     folder.mkdir(parents=True)
                     shutil.copy(root / "source" / name / notebook.name, folder)
+            stalls = 0
             for workers in args.workers:
-                shutil.rmtree(root / "autograded", ignore_errors=True)
-                start = time.perf_counter()
-                results = grade.grade(root, db, students, workers)
-                seconds = time.perf_counter() - start
-                failed = [r.student for r in results if not r.ok]
-                print(f"{workers} worker(s): {len(students)} students in {seconds:.0f} s, "
-                      f"{seconds / len(students):.0f} s per student, "
-                      f"{3600 * len(students) / seconds:.0f} students per hour"
-                      + (f"; FAILED: {failed}" if failed else ""), flush=True)
-    return 0
+                for round_ in range(1, args.rounds + 1):
+                    shutil.rmtree(root / "autograded", ignore_errors=True)
+                    start = time.perf_counter()
+                    results = grade.grade(root, db, students, workers)
+                    seconds = time.perf_counter() - start
+                    failed = [r.student for r in results if not r.ok]
+                    errors = errors_in(root / "autograded")
+                    stalls += errors["stall"]
+                    print(f"{workers} worker(s), round {round_}: {len(students)} students in "
+                          f"{seconds:.0f} s, {seconds / len(students):.0f} s per student, "
+                          f"{3600 * len(students) / seconds:.0f} students per hour, slowest "
+                          f"student {max(r.seconds for r in results):.0f} s; "
+                          f"cells with errors: {dict(errors) or 'none'}"
+                          + (f"; FAILED: {failed}" if failed else ""), flush=True)
+            gradings = len(students) * len(notebooks) * args.rounds * len(args.workers)
+            print(f"{gradings} notebook gradings, {stalls} stalls")
+    return 1 if stalls else 0
 
 
 if __name__ == "__main__":

@@ -79,3 +79,21 @@ def test_epoch_parts_times_each_part_and_a_whole_fit_epoch():
                  "ReLU backward", "softmax cross-entropy", "Adam's update", "sum of the parts",
                  "mfs.fit, one epoch"):
         assert part in out, out
+
+
+def test_grading_benchmark_counts_interrupted_cells_as_stalls(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    spec = importlib.util.spec_from_file_location("grading_benchmark", BENCHMARKS / "grading.py")
+    grading = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(grading)
+    cells = [new_code_cell("x = 1", outputs=[new_output("stream", name="stdout", text="1\n")]),
+             new_code_cell("interact(...)", outputs=[new_output(
+                 "error", ename="KeyboardInterrupt", evalue="", traceback=[])]),
+             new_code_cell("1 / 0", outputs=[new_output(
+                 "error", ename="ZeroDivisionError", evalue="", traceback=[])])]
+    folder = tmp_path / "student000" / "01_perceptron"
+    folder.mkdir(parents=True)
+    nbformat.write(new_notebook(cells=cells), folder / "01_perceptron.ipynb")
+    assert grading.errors_in(tmp_path) == {"stall": 1, "01_perceptron: ZeroDivisionError": 1}
