@@ -114,3 +114,16 @@ def test_strings_tuples_and_dicts_come_back_item_by_item_as_plain_data():
     assert judge.number_of(second["dict"]["k"], "k") == 1.5 and list(second["dict"]) == ["k"]
     with pytest.raises(judge.Verdict, match="should be a tuple of 3 values, got a sequence of 2"):
         judge.items_of(got["values"]["pair"], "pair", 3)
+
+
+def test_an_input_changed_behind_patched_numpy_is_still_seen():
+    source = ("np.array_equal = lambda *a, **k: True\nnp.array = lambda a, *r, **k: a\n"
+              + DENSE + "    b += 1\n    return X @ W + b - 1\n")
+    assert re.search(r"changed its input b", verdict("nb03_dense_forward", source))
+
+
+def test_forged_results_fail_the_task_without_stopping_the_grader():
+    source = ("import __main__\n"
+              "__main__.plain = lambda value, depth=0: {'bytes': 'not base64', 'shape': [1]}\n"
+              + DENSE + "    return X @ W + b\n")
+    assert re.search(r"could not be read back by the grader", verdict("nb03_dense_forward", source))
