@@ -76,6 +76,13 @@ ANSWERS = {
                 "    return w, b\n"),
              r"after one epoch on random data is wrong"),
         ],
+        # judged outside the kernel (tools/judges/nb01.py): the package's epoch does the work
+        "delegating": [
+            "from mlp_from_scratch.playgrounds.perceptron import perceptron_epoch as reference\n"
+            + EPOCH_SIGNATURE + "    return reference(X, y, w, b, lr)\n",
+            EPOCH_SIGNATURE + "    import mlp_from_scratch.playgrounds.perceptron as p\n"
+            "    return p.perceptron_epoch(X, y, w, b, lr)\n",
+        ],
     },
     "nb01_neuron_gradient": {
         "correct": [
@@ -121,6 +128,12 @@ ANSWERS = {
                 "    return np.mean(X * r[:, None]), float(np.mean(r))\n"),
              r"grad_w should be a NumPy array|grad_w has shape"),
         ],
+        # the package's loss hands back dL/dz; the cell only multiplies it through
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + GRADIENT_SIGNATURE + (
+                "    _, dL_dz = mfs.BinaryCrossEntropyWithLogits()((X @ w + b)[:, None], y)\n"
+                "    return X.T @ dL_dz[:, 0], float(dL_dz.sum())\n"),
+        ],
     },
     "nb01_separable_count": {
         "correct": ["separable_count = 16 - 2  # all but XOR and XNOR\n",
@@ -130,5 +143,12 @@ ANSWERS = {
                   ("separable_count = 4  # AND, OR, NAND, NOR\n", r"not the number of two-input"),
                   ("separable_count = 14.5\n", r"should be a whole number"),
                   ("separable_count = '14'\n", r"should be a number")],
+        # the notebook's brute-force search, run on the package's truth tables
+        "delegating": [
+            "import itertools\nimport mlp_from_scratch as mfs\n"
+            "X_gate, _ = mfs.logic_gate('and')\n"
+            "separable_count = sum(len(separating_lines(X_gate, np.array(bits))) > 0\n"
+            "                      for bits in itertools.product([0, 1], repeat=4))\n",
+        ],
     },
 }

@@ -40,6 +40,16 @@ ANSWERS = {
                 "    return H, H @ W2 + b2\n"),
              r"float32 inputs gave H float64"),
         ],
+        # judged outside the kernel (tools/judges/nb02.py): the package's layers do the work
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + FORWARD + (
+                "    dense1 = mfs.Dense(*W1.shape, rng=np.random.default_rng(0), dtype=W1.dtype)\n"
+                "    dense2 = mfs.Dense(*W2.shape, rng=np.random.default_rng(0), dtype=W2.dtype)\n"
+                "    dense1.params['W'][...], dense1.params['b'][...] = W1, b1\n"
+                "    dense2.params['W'][...], dense2.params['b'][...] = W2, b2\n"
+                "    H = activation(dense1.forward(X))\n"
+                "    return H, dense2.forward(H)\n"),
+        ],
     },
     "nb02_xor_relu_weights": {
         "correct": [
@@ -74,6 +84,14 @@ ANSWERS = {
             # left unanswered
             ("W1_relu = None\nb1_relu = None\nW2_relu = None\nb2_relu = None\n", r"W1_relu is None"),
         ],
+        # weights taken from the package's layers instead of reasoned out
+        "delegating": [
+            "import mlp_from_scratch as mfs\n"
+            "net = mfs.Sequential(mfs.Dense(2, 2, rng=np.random.default_rng(0)), mfs.ReLU(),\n"
+            "                     mfs.Dense(2, 1, rng=np.random.default_rng(1)))\n"
+            "W1_relu, b1_relu = net.layers[0].params['W'], net.layers[0].params['b']\n"
+            "W2_relu, b2_relu = net.layers[2].params['W'], net.layers[2].params['b']\n",
+        ],
     },
     "nb02_all_dead": {
         "correct": ["p_all_dead = 1 / 256\n", "p_all_dead = (0.5 * 0.5) ** 4\n",
@@ -83,5 +101,12 @@ ANSWERS = {
                   ("p_all_dead = 4 * 0.25\n", r"not the probability that all four"),
                   ("p_all_dead = 25  # percent\n", r"a probability lies between 0 and 1"),
                   ("p_all_dead = None\n", r"p_all_dead is None")],
+        # the fraction counted on the package's fresh layers rather than reasoned out
+        "delegating": [
+            "import mlp_from_scratch as mfs\n"
+            "dead = [(mfs.Dense(2, 4, rng=np.random.default_rng(s)).params['W'] < 0).all(axis=0).all()\n"
+            "        for s in range(2000)]\n"
+            "p_all_dead = float(np.mean(dead))\n",
+        ],
     },
 }

@@ -1,0 +1,315 @@
+"""Notebook 01's judged tasks: one perceptron epoch, a sigmoid neuron's gradient and the
+number of gates one step neuron computes (tools/judge.py).
+
+Each judge runs the student's solution cell alone in the sandboxed child, with the
+notebook's worked helpers (``step``, ``neuron``, ``sigmoid``, ...) re-implemented in NumPy
+as ``given``, and decides in the grading process against the package's reference.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from judge import Verdict, array_of, call_error, number_of, raise_if_broken, run_sandboxed
+
+# The notebook's helpers (cells 3 and 18), in NumPy: a solution may call them.
+_HELPERS = '''
+import types
+
+
+def step(z):
+    # Heaviside step: 1 where z > 0, else 0
+    return (np.asarray(z) > 0).astype(np.int64)
+
+
+def neuron(X, w, b, activation=step):
+    return activation(X @ w + b)
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+class _Mfs(types.SimpleNamespace):
+    """The grader's stand-in for the package: only the pieces this task may use."""
+
+    def __getattr__(self, name):
+        raise AttributeError(
+            f"mfs.{name} is not available while grading: the grader gives your cell only "
+            + ", ".join(f"mfs.{n}" for n in sorted(vars(self))) + " (NumPy stand-ins)")
+
+
+def _stable_sigmoid(z):
+    # the package's sigmoid: no overflow in either tail
+    z = np.asarray(z)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _sigmoid_derivative(z):
+    s = _stable_sigmoid(z)
+    return s * (1 - s)
+
+
+def _logic_gate(name):
+    tables = {"and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0], "xor": [0, 1, 1, 0]}
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+    return X, np.array(tables[str(name).lower()], dtype=np.int64)
+'''
+
+
+def _namespace(code: str) -> dict:
+    """The trusted inputs code run in the grading process too, so both sides see the same cases."""
+    namespace: dict = {"np": np, "math": math}
+    exec(code, namespace)
+    return namespace
+
+
+# ---------------------------------------------------------------- perceptron_epoch
+
+_EPOCH_CASES = _HELPERS + '''
+given = {"step": step, "neuron": neuron}
+
+
+def cases():
+    """(X, y, w, b, lr), in the order of the notebook's checks: an epoch with nothing to
+    learn, one mistake on a label 1 and on a label 0, two equal rows (the second right only
+    after the first one's update), then random data (the hidden tests)."""
+    out = [(np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32), np.array([0, 0, 0, 1]),
+            np.array([1.0, 1.0]), -1.5, 0.5)]
+    x_one = np.array([[1.0, 2.0]])
+    out.append((x_one, np.array([1]), np.array([0.0, 0.0]), 0.0, 0.5))
+    out.append((x_one, np.array([0]), np.array([1.0, 1.0]), 0.0, 0.5))
+    out.append((np.array([[1.0, 0.0], [1.0, 0.0]]), np.array([1, 1]), np.array([0.0, 0.0]), 0.0, 1.0))
+    rng = np.random.default_rng(11)
+    X_random = rng.normal(size=(8, 2))
+    y_random = (rng.random(8) < 0.5).astype(np.int64)
+    out.append((X_random, y_random, np.array([0.3, -0.2]), 0.1, 0.25))
+    for seed in range(3):
+        rng = np.random.default_rng(100 + seed)
+        X_h = rng.normal(size=(20, 3)).astype(np.float32)
+        y_h = (X_h @ rng.normal(size=3) + 0.3 * rng.normal(size=20) > 0).astype(np.int64)
+        out.append((X_h, y_h, rng.normal(size=3), -0.2, 0.1))
+    return out
+
+
+def drive(namespace, X, y, w, b, lr):
+    """The epoch on one case; what it returned, and the w it was given as it is afterwards
+    (compared in the grading process, so a patched comparison in here changes nothing)."""
+    result = namespace["perceptron_epoch"](X, y, w, b, lr)
+    pair = isinstance(result, tuple) and len(result) == 2
+    return {"pair": pair, "w_given": w,
+            "w_type": type(result[0]).__name__ if pair else "",
+            "w": result[0] if pair else None, "b": result[1] if pair else None}
+'''
+
+_EPOCH_ALONE = "the notebook's step and neuron (the grader's copies)"
+
+
+def _judge_perceptron_epoch(source: str) -> None:
+    cases = _namespace(_EPOCH_CASES)["cases"]()
+    got = run_sandboxed(source, _EPOCH_CASES, function="perceptron_epoch")
+    raise_if_broken(got, "perceptron_epoch", _EPOCH_ALONE)
+    for index, ((X, y, w, b, lr), call) in enumerate(zip(cases, got["calls"])):
+        error = call_error(call, "perceptron_epoch", _EPOCH_ALONE)
+        if error:
+            raise Verdict(f"perceptron_epoch raised {error}")
+        w_new, b_new = _epoch_result(call["out"], w)
+        _check_epoch(index, X, y, w, b, lr, w_new, b_new)
+    if len(got["calls"]) != len(cases):
+        raise Verdict("perceptron_epoch was not called on every case")
+
+
+def _epoch_result(out: dict, w: np.ndarray) -> tuple[np.ndarray, float]:
+    """(w, b) as the student's epoch returned them, after the checks of form."""
+    fields = out.get("dict", {})
+    if not fields or not number_of(fields["pair"], "pair"):
+        raise Verdict("perceptron_epoch should return a pair (w, b)")
+    if not np.array_equal(array_of(fields["w_given"], "the w given"), w):
+        raise Verdict("perceptron_epoch changed the w it was given: update a copy instead")
+    if fields["w_type"].get("str") != "ndarray":
+        raise Verdict(f"w should be a NumPy array, got {fields['w_type'].get('str', '?')[:40]}")
+    w_new = array_of(fields["w"], "w")
+    if w_new.shape != w.shape:
+        raise Verdict(f"w has shape {w_new.shape}, expected {w.shape}")
+    if not np.isfinite(w_new).all():
+        raise Verdict("w contains NaN or infinity")
+    b_new = number_of(fields["b"], "b")
+    if not math.isfinite(b_new):
+        raise Verdict(f"b should be a finite number, got {b_new}")
+    return w_new.astype(np.float64), b_new
+
+
+def _check_epoch(index, X, y, w, b, lr, w_new, b_new) -> None:
+    """What the notebook's visible and hidden checks ask of case ``index``."""
+    if index == 0 and not (np.array_equal(w_new, w) and b_new == b):
+        raise Verdict("w or b changed although every example was already classified correctly")
+    if index in (1, 2):
+        z_before, z_after = X[0] @ w + b, X[0] @ w_new + b_new
+        if y[0] == 1 and not z_after > z_before:
+            raise Verdict("after a mistake on an example labelled 1, w.x + b should grow; it did not")
+        if y[0] == 0 and not z_after < z_before:
+            raise Verdict("after a mistake on an example labelled 0, w.x + b should shrink; it did not")
+        if b_new == b:
+            raise Verdict("b did not change after a mistake")
+    if index == 3 and not (np.allclose(w_new, [1.0, 0.0]) and np.isclose(b_new, 1.0)):
+        raise Verdict("the second row was already right after the first row's update, yet w or b "
+                      "changed again: each prediction must use w and b as updated by the rows before it")
+    w_ref, b_ref = _reference_epoch(X, y, w, b, lr)
+    what = {1: "after one update", 2: "after one update", 4: "after one epoch on random data"}.get(
+        index, f"after one epoch ({X.shape[0]} rows, {X.shape[1]} features)")
+    tolerance = {"rtol": 1e-5, "atol": 1e-6 if index >= 5 else 1e-7}
+    _close(f"w {what}", w_new, w_ref, **tolerance)
+    _close(f"b {what}", np.array([b_new]), np.array([b_ref]), **tolerance)
+
+
+def _reference_epoch(X, y, w, b, lr) -> tuple[np.ndarray, float]:
+    """The package's epoch (the notebook's hidden tests compare with it)."""
+    from mlp_from_scratch.playgrounds.perceptron import perceptron_epoch
+
+    return perceptron_epoch(X, y, w, b, lr)
+
+
+def _close(name: str, value: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> None:
+    """check_close's test and message, in the grading process."""
+    wrong = ~np.isclose(value, expected, rtol=rtol, atol=atol)
+    if wrong.any():
+        first = tuple(int(i) for i in np.argwhere(wrong)[0])
+        where = f" (the first at index {first})" if first else ""
+        raise Verdict(f"{name} is wrong in {int(wrong.sum())} of {wrong.size} "
+                      f"entr{'y' if wrong.size == 1 else 'ies'}{where}")
+
+
+# ---------------------------------------------------------------- neuron_gradients
+
+_GRADIENT_CASES = _HELPERS + '''
+mfs = _Mfs(sigmoid=_stable_sigmoid, sigmoid_derivative=_sigmoid_derivative)
+given = {"step": step, "neuron": neuron, "sigmoid": sigmoid, "mfs": mfs}
+
+
+def cases():
+    """(X, y, w, b): the visible check's case, then the hidden ones (one example, 50, one feature)."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(6, 3))
+    out = [(X, np.array([0, 1, 1, 0, 1, 0]), rng.normal(size=3), float(rng.normal()))]
+    for seed, (batch, features) in enumerate([(1, 2), (50, 5), (7, 1)]):
+        rng = np.random.default_rng(200 + seed)
+        out.append((rng.normal(size=(batch, features)), (rng.random(batch) < 0.5).astype(np.int64),
+                    rng.normal(size=features), float(rng.normal())))
+    return out
+
+
+def drive(namespace, X, y, w, b):
+    """The gradient at one case (on a copy of w, as the notebook's check passes it)."""
+    result = namespace["neuron_gradients"](X, y, w.copy(), b)
+    pair = isinstance(result, tuple) and len(result) == 2
+    return {"pair": pair, "grad_w_type": type(result[0]).__name__ if pair else "",
+            "grad_w": result[0] if pair else None, "grad_b": result[1] if pair else None}
+'''
+
+_GRADIENT_ALONE = ("the notebook's sigmoid, step and neuron, and mfs.sigmoid and "
+                   "mfs.sigmoid_derivative (the grader's copies)")
+
+
+def _judge_neuron_gradient(source: str) -> None:
+    cases = _namespace(_GRADIENT_CASES)["cases"]()
+    got = run_sandboxed(source, _GRADIENT_CASES, function="neuron_gradients")
+    raise_if_broken(got, "neuron_gradients", _GRADIENT_ALONE)
+    for (X, y, w, b), call in zip(cases, got["calls"]):
+        error = call_error(call, "neuron_gradients", _GRADIENT_ALONE)
+        if error:
+            raise Verdict(f"neuron_gradients raised {error}")
+        fields = call["out"].get("dict", {})
+        if not fields or not number_of(fields["pair"], "pair"):
+            raise Verdict("neuron_gradients should return a pair (grad_w, grad_b)")
+        if fields["grad_w_type"].get("str") != "ndarray":
+            raise Verdict(f"grad_w should be a NumPy array of shape {w.shape}, got "
+                          f"{fields['grad_w_type'].get('str', '?')[:40]}")
+        grad_w = array_of(fields["grad_w"], "grad_w")
+        if grad_w.shape != w.shape:
+            raise Verdict(f"grad_w has shape {grad_w.shape}, expected {w.shape}")
+        grad_b = number_of(fields["grad_b"], "grad_b")
+        _check_gradient("grad_w", grad_w.astype(np.float64), X, y, w, b, "w")
+        _check_gradient("grad_b", np.array([grad_b]), X, y, w, b, "b")
+    if len(got["calls"]) != len(cases):
+        raise Verdict("neuron_gradients was not called on every case")
+
+
+def _check_gradient(name: str, analytic: np.ndarray, X, y, w, b, wrt: str) -> None:
+    """check_gradient's test and message: central differences of the mean cross-entropy."""
+    import mlp_from_scratch as mfs
+    from mlp_from_scratch.gradcheck import EXPECTED_BELOW, numerical_gradient, relative_error
+
+    w, b_array = np.array(w, dtype=np.float64), np.array([b], dtype=np.float64)
+
+    def mean_bce():
+        p = mfs.sigmoid(X @ w + b_array[0])
+        return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+    if not np.isfinite(analytic).all():
+        raise Verdict(f"{name} contains NaN or infinity")
+    error = relative_error(analytic, numerical_gradient(mean_bce, w if wrt == "w" else b_array))
+    if not error < EXPECTED_BELOW:
+        raise Verdict(f"{name}: relative error {error:.0e} against finite differences "
+                      f"(a correct gradient gives < {EXPECTED_BELOW:.0e})")
+
+
+# ---------------------------------------------------------------- separable_count
+
+_COUNT_GIVEN = _HELPERS + '''
+mfs = _Mfs(logic_gate=_logic_gate)
+values = np.linspace(-2, 2, 41)
+_W1, _W2, _B = np.meshgrid(values, values, values, indexing="ij")
+candidates = np.column_stack([_W1.ravel(), _W2.ravel(), _B.ravel()])   # (68921, 3)
+
+
+def separating_lines(X, y):
+    # Rows (w1, w2, b) of `candidates` whose step neuron gets every example right.
+    Z = X @ candidates[:, :2].T + candidates[:, 2]
+    right = step(Z) == y[:, None]
+    return candidates[right.all(axis=0)]
+
+
+given = {"step": step, "candidates": candidates, "separating_lines": separating_lines, "mfs": mfs}
+'''
+
+_COUNT_ALONE = ("the notebook's step, candidates and separating_lines, and mfs.logic_gate "
+                "(the grader's copies)")
+
+
+def _judge_separable_count(source: str) -> None:
+    got = run_sandboxed(source, _COUNT_GIVEN, values=("separable_count",))
+    raise_if_broken(got, None, _COUNT_ALONE)
+    value = got["values"].get("separable_count")
+    if value is None:
+        raise Verdict("your solution cell does not define separable_count")
+    if value.get("type") == "NoneType":
+        raise Verdict("separable_count is None: replace None with your answer")
+    count = number_of(value, "separable_count")
+    if not (math.isfinite(count) and count.is_integer() and 0 <= count <= 16):
+        raise Verdict(f"separable_count is {count:.12g}: it should be a whole number from 0 to 16")
+    if count != 14:
+        raise Verdict("separable_count is not the number of two-input Boolean functions one step "
+                      "neuron computes")
+
+
+def _readable(judge_task):
+    """The judge, with what came back malformed as a verdict rather than a crash of the grader:
+    the child's data is the student's to shape (a cell can replace the child's own helpers)."""
+    def judged(source: str) -> None:
+        try:
+            judge_task(source)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
+            raise Verdict("what your code returned could not be read back by the grader "
+                          f"({type(error).__name__}); return plain NumPy arrays and numbers") from error
+    judged.__doc__ = judge_task.__doc__
+    return judged
+
+
+TASKS = {
+    "nb01_perceptron_epoch": _readable(_judge_perceptron_epoch),
+    "nb01_neuron_gradient": _readable(_judge_neuron_gradient),
+    "nb01_separable_count": _readable(_judge_separable_count),
+}
