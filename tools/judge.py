@@ -33,6 +33,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MEMORY_BYTES = 2 * 1024**3
 CPU_SECONDS = 20
 WALL_SECONDS = 60
+RESULT_BYTES = 64 * 1024**2
 
 
 # Run in the child, as ``python -I -c BOOT``: limits, the task's inputs, the audit hook,
@@ -126,12 +128,11 @@ def plain(value, depth=0):
                     "bytes": base64.b64encode(array.tobytes()).decode("ascii")}
     return {"type": type(value).__name__}
 
+wrap = inputs_ns.get("wrap", lambda function: function)   # bound before the student's code
+
 def call(namespace, *case):
     """The default drive: the student's function on one case (wrapped, e.g. by a guard)."""
-    function = namespace[request["function"]]
-    if "wrap" in inputs_ns:
-        function = inputs_ns["wrap"](function)
-    return function(*case)
+    return wrap(namespace[request["function"]])(*case)
 
 drive = inputs_ns.get("drive", call)
 namespace = {"np": np, "math": math, "__name__": "__main__", **given}
@@ -189,16 +190,32 @@ def run_sandboxed(source: str, inputs: str, function: str | None = None,
                                  pass_fds=(write_end,), env=env)
     finally:
         os.close(write_end)
+    # The result is read while the child runs: a pipe holds 64 KiB, and a child that cannot
+    # write the rest would wait until its time ran out.
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        with os.fdopen(read_end, "rb") as pipe:
+            while chunk := pipe.read(1 << 16):
+                chunks.append(chunk)
+                if len(chunks) << 16 > RESULT_BYTES:
+                    child.kill()
+                    return
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
     try:
         _, stderr = child.communicate(json.dumps(request).encode(), timeout=timeout)
     except subprocess.TimeoutExpired:
         child.kill()
         child.communicate()
-        os.close(read_end)
         return {"crashed": f"your code ran longer than {timeout:.0f} s (an endless loop?) "
                            "and was stopped"}
-    with os.fdopen(read_end, "rb") as pipe:
-        raw = pipe.read()
+    finally:
+        reader.join()
+    if len(chunks) << 16 > RESULT_BYTES:
+        return {"crashed": f"your code returned more than {RESULT_BYTES >> 20} MB of results"}
+    raw = b"".join(chunks)
     try:
         return json.loads(raw)
     except ValueError:
