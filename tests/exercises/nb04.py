@@ -1,5 +1,11 @@
 """Answers to notebook 04's graded tasks: right ones written differently, and the mistakes
-students make, each with the regex of the message that must reject it."""
+students make, each with the regex of the message that must reject it.
+
+Every task is judged outside the kernel (tools/judges/nb04.py): "delegating" answers take the
+answer from the package and must be refused; "judged_wrong" ones, (source, regex) like "wrong",
+pass the notebook's test cells (which cannot change) but not the judge, so the kernel harness
+must not run them as wrong answers.
+"""
 
 DENSE = '''
 def dense_backward(X, W, G):
@@ -58,12 +64,18 @@ ANSWERS = {
             # a sign error
             (DENSE + "    return -(X.T @ G), -G.sum(axis=0), -(G @ W.T)\n", r"relative error 1e\+00"),
         ],
+        # judged outside the kernel (tools/judges/nb04.py): the package's Dense does the work
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + DENSE
+            + "    layer = mfs.Dense(*W.shape, rng=np.random.default_rng(0), dtype=X.dtype)\n"
+            "    layer.params['W'][...] = W\n    layer.forward(X, training=True)\n"
+            "    dX = layer.backward(G)\n    return layer.grads['W'], layer.grads['b'], dX\n",
+        ],
     },
     "nb04_tanh_backward": {
         "correct": [
             TANH + "    return G / np.cosh(Z) ** 2\n",
             TANH + "    A = np.tanh(Z)\n    return G - G * A * A\n",
-            TANH + "    return G * mfs.tanh_derivative(Z)\n",
         ],
         "wrong": [
             # the input used where the output belongs: 1 - Z**2 instead of 1 - tanh(Z)**2
@@ -74,6 +86,16 @@ ANSWERS = {
             (TANH + "    A = np.tanh(Z)\n    return G * A * (1 - A)\n", r"where tanh is flat"),
             # a sign error
             (TANH + "    return G * (np.tanh(Z) ** 2 - 1)\n", r"relative error 1e\+00"),
+        ],
+        # judged outside the kernel: the package's derivative is the derivation the task asks
+        # for. In the notebook mfs is imported by the first cell, so the bare form (until the
+        # judge, a correct answer) is the same answer; the judge's mfs refuses it too.
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + TANH + "    return G * mfs.tanh_derivative(Z)\n",
+        ],
+        "judged_wrong": [
+            (TANH + "    return G * mfs.tanh_derivative(Z)\n",
+             r"refused while grading: mfs\.tanh_derivative"),
         ],
     },
     "nb04_network_backward": {
@@ -110,6 +132,14 @@ ANSWERS = {
                        "    dZ1 = tanh_backward(Z1, dH)\n    dW1, db1, _ = dense_backward(X, W1, dZ1)\n"
                        "    return dW1, db1, dW2, db2\n",
              r"dW2 .*has shape|raised ValueError"),
+        ],
+        # judged outside the kernel: the package's layers do the work
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + NETWORK
+            + "    out = mfs.Dense(*W2.shape, rng=np.random.default_rng(0), dtype=W2.dtype)\n"
+            "    out.params['W'][...] = W2\n    out.forward(H, training=True)\n"
+            "    dZ1 = out.backward(grad_y_hat) * mfs.tanh_derivative(Z1)\n"
+            "    return X.T @ dZ1, dZ1.sum(0), out.grads['W'], out.grads['b']\n",
         ],
     },
     "nb04_train_xor": {
@@ -158,6 +188,44 @@ ANSWERS = {
                                   "    return losses\n",
              r"first loss returned is not the loss of the starting parameters"),
         ],
+        # judged outside the kernel: the package's model does the work
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + TRAIN
+            + "    model = mfs.Sequential(mfs.Dense(2, 4, rng=np.random.default_rng(0), dtype=np.float64),\n"
+            "                           mfs.Tanh(), mfs.Dense(4, 1, rng=np.random.default_rng(0), dtype=np.float64))\n"
+            "    model.param_vector[...] = np.concatenate([params[k].ravel() for k in ['W1', 'b1', 'W2', 'b2']])\n"
+            "    for epoch in range(num_epochs):\n"
+            "        loss_value, grad = loss(model.forward(X, training=True), y)\n"
+            "        model.backward(grad)\n        model.param_vector -= lr * model.grad_vector\n"
+            "        losses.append(loss_value)\n    return losses\n",
+        ],
+        "judged_wrong": [
+            # the biases never trained: XOR is learned anyway (the kernel's check looks at the
+            # outputs and at whether some array changed)
+            (TRAIN + TRAIN_LOOP + "        params['W1'] -= lr * grads[0]\n        params['W2'] -= lr * grads[2]\n"
+                                  "        losses.append(loss_value)\n    return losses\n",
+             r"b1, b2 never changed during training"),
+            # new arrays put into the dict: the caller's arrays stay as they were (the kernel's
+            # check reads the dict)
+            (TRAIN + TRAIN_LOOP + "        for name, g in zip(['W1', 'b1', 'W2', 'b2'], grads):\n"
+                                  "            params[name] = params[name] - lr * g\n"
+                                  "        losses.append(loss_value)\n    return losses\n",
+             r"params holds new arrays for W1, b1, W2, b2.*in place"),
+            (TRAIN + TRAIN_LOOP + "        params.update({k: v - lr * g for (k, v), g in zip(params.items(), grads)})\n"
+                                  "        losses.append(loss_value)\n    return losses\n",
+             r"params holds new arrays"),
+            # the notebook's lr written in, not the argument (the kernel's check uses only 0.1)
+            (TRAIN + TRAIN_LOOP + "        for name, g in zip(['W1', 'b1', 'W2', 'b2'], grads):\n"
+                                  "            params[name] -= 0.1 * g\n"
+                                  "        losses.append(loss_value)\n    return losses\n",
+             r"after 200 epochs \(lr 0\.05, seed 4\) W1, b1, W2, b2 differ"),
+            # the notebook's number of epochs written in (the same)
+            (TRAIN + TRAIN_LOOP.replace("range(num_epochs)", "range(1000)")
+             + "        for name, g in zip(['W1', 'b1', 'W2', 'b2'], grads):\n"
+               "            params[name] -= lr * g\n"
+               "        losses.append(loss_value)\n    return losses\n",
+             r"one loss per epoch \(200\), got 1000"),
+        ],
     },
     "nb04_bce_grad": {
         "correct": [
@@ -171,6 +239,15 @@ ANSWERS = {
             # a mean over the batch only: right for one output, wrong for several
             (BCE + "    return (mfs.sigmoid(z) - y) / len(z)\n", r"z of shape \(5, 3\): relative error"),
         ],
+        # judged outside the kernel: the package's loss does the work (the judge's mfs offers a
+        # stand-in for mfs.sigmoid only)
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + BCE + "    return mfs.BinaryCrossEntropyWithLogits()(z, y)[1]\n",
+        ],
+        "judged_wrong": [
+            (BCE + "    return mfs.BinaryCrossEntropyWithLogits()(z, y)[1]\n",
+             r"refused while grading: mfs\.BinaryCrossEntropyWithLogits.*only mfs\.sigmoid"),
+        ],
     },
     "nb04_scale_backward": {
         "correct": [
@@ -182,6 +259,12 @@ ANSWERS = {
             (SCALE + "    return G * X, (G * s).sum(axis=0)\n", r"relative error"),
             (SCALE + "    return G * s, (G * X).mean(axis=0)\n", r"ds for .*relative error"),
         ],
+        # judged outside the kernel: the package's finite differences do the work
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + SCALE
+            + "    L = lambda: float(np.sum(X * s * G))\n"
+            "    return mfs.numerical_gradient(L, X), mfs.numerical_gradient(L, s)\n",
+        ],
     },
     "nb04_predict_error": {
         "correct": ["predicted_error = 0.6\n", "predicted_error = 3 / 5\n"],
@@ -190,6 +273,11 @@ ANSWERS = {
             ("predicted_error = 0.75\n", r"is not the relative error"),
             ("predicted_error = 1.5\n", r"lies between 0 and 1"),
             ("predicted_error = 'about 0.6'\n", r"should be a number"),
+        ],
+        # judged outside the kernel: the number measured with the package, not predicted
+        "delegating": [
+            "import mlp_from_scratch as mfs\n"
+            "predicted_error = mfs.relative_error(np.ones(3) / 4, np.ones(3))\n",
         ],
     },
 }
