@@ -126,3 +126,28 @@ def test_every_widget_in_the_notebooks_has_a_picture_for_readers_without_a_kerne
                 if "image/png" not in data or "".join(data.get("text/plain", "")) != pg.STATIC_TEXT:
                     bare.append(f"{path.name} cell {index}: {''.join(data.get('text/plain', ''))[:40]}")
     assert bare == [], "widgets shown without a picture (use playgrounds.show):\n" + "\n".join(bare)
+
+
+def test_a_figure_redrawn_many_times_keeps_one_renderer_and_crops_like_savefig():
+    """Its own Agg canvas keeps one renderer (and with it the sizes of its texts) from one
+    picture to the next; ``cropped_png`` gives the picture ``figure_png`` gives."""
+    import io
+
+    import numpy as np
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    fig = pg.with_agg_canvas(Figure(figsize=(4, 3), dpi=80))
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [1, 3])
+    ax.set(title="a title", xlabel="$x_1$")
+    assert pg.cropped_png(fig) == pg.figure_png(fig)   # the label sticks out: savefig's way
+    fig.subplots_adjust(bottom=0.2)                    # now all of it is inside the figure
+    renderer = fig.canvas.get_renderer()
+    first, second = pg.cropped_png(fig), pg.cropped_png(fig)
+    assert fig.canvas.get_renderer() is renderer                          # one renderer
+    sizes = [Image.open(io.BytesIO(png)).size for png in (first, second, pg.figure_png(fig))]
+    assert sizes[0] == sizes[1] == sizes[2] and sizes[0][0] < 320            # cropped, as savefig
+    pixels = [np.asarray(Image.open(io.BytesIO(p)).convert("L"), dtype=float)
+              for p in (pg.cropped_png(fig), pg.figure_png(fig))]
+    assert np.abs(pixels[0] - pixels[1]).mean() < 10                       # the same picture

@@ -184,3 +184,25 @@ def test_layout_puts_the_controls_above_a_figure_that_scales():
     for control in controls.children:
         if type(control).__name__.endswith("Slider"):
             assert control.layout.width == "400px" and control.style.description_width == "90px"
+
+
+def test_an_action_updates_the_same_artists_instead_of_building_a_new_figure():
+    pytest.importorskip("ipywidgets")
+    box = deep_net.playground()
+    controls = {cls: widget for widget in _walk(box) for cls in widget._dom_classes}
+    fig = box.figure
+    axes, images = list(fig.axes), [ax.images[0] for ax in fig.axes[:2]]
+    lines, legend = list(fig.axes[2].lines), fig.axes[2].get_legend()
+    canvas, first = fig.canvas, box.image.value
+    controls["mlpfs-activation-dropdown"].value = "relu"
+    controls["mlpfs-depth-slider"].value = 7
+    assert box.image.value != first and box.figure is fig and fig.canvas is canvas
+    assert fig.axes == axes and fig.axes[2].get_legend() is legend
+    assert [list(ax.images) for ax in fig.axes[:2]] == [[images[0]], [images[1]]]   # one image each
+    assert list(fig.axes[2].lines) == lines
+    assert images[0].get_array().shape[1] == 7 and len(lines[0].get_xdata()) == 7   # new data
+    assert fig.axes[0].get_xlim() == (0.5, 7.5) and "7 × relu" in fig._suptitle.get_text()
+    # its picture is what a figure drawn from scratch for this state shows
+    state = deep_net.measure(7, 128, "relu", 1.0, batch_size=128)
+    fresh = deep_net.DeepNetView(deep_net.Figure(figsize=(12, 3.8), dpi=80)).update(state)
+    assert deep_net.png(fresh) == box.image.value

@@ -209,3 +209,28 @@ def test_controls_that_start_again_coalesce_into_one_reset():
 
     asyncio.run(drag_width())
     assert hooks["resetter"].count == before + 1 and hooks["state"]["state"].config.hidden == 6
+
+
+def test_redraws_and_resets_update_one_figure_and_the_surface_keeps_its_axes():
+    ui, _ = nw.network_playground("xor", hidden=2, static_epochs=1)
+    hooks = ui._mlpfs
+    view = hooks["state"]["view"]
+    fig, axes, points, image = view.fig, list(view.fig.axes), view.points_shown, view.image
+    nw.train_epochs(hooks["state"]["state"], 20)
+    hooks["redraw"]()
+    hooks["controls"]["dataset"].value = "moons"                          # a new run, new data
+    assert hooks["state"]["view"] is view and view.fig is fig and view.fig.axes == axes
+    assert view.points_shown is points
+    assert list(view.ax.images) == [image] and view.ax.collections.count(points) == 1
+    np.testing.assert_array_equal(points.get_offsets(), hooks["state"]["state"].X)
+    assert view.ax.get_xlim() == view.extent[:2] and view.ax_loss.get_xlim() == (0, 10)
+    # the reused view draws what a new one draws for the same state
+    assert view.png() == nw.LiveView(hooks["state"]["state"]).png()
+    hooks["surface"]()
+    surface = hooks["state"]["surface_view"]
+    surface_axes = list(surface.fig.axes)
+    nw.train_epochs(hooks["state"]["state"], 5)
+    hooks["surface"]()
+    assert hooks["state"]["surface_view"] is surface and surface.fig.axes == surface_axes
+    assert len(surface.ax.collections) == 2                              # the old surface is gone
+    assert surface.ax.get_title().startswith("moons, epoch 5")

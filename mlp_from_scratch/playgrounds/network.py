@@ -33,7 +33,7 @@ from ..losses import BinaryCrossEntropyWithLogits, Loss, SoftmaxCrossEntropy
 from ..model import Sequential
 from ..optimizers import SGD
 from ..training import TrainingDiverged, fit
-from . import one_thread
+from . import one_thread, with_agg_canvas
 
 DATASETS = ("xor", "moons", "circles", "spirals")
 ACTIVATIONS: dict[str, type[L.Layer]] = {"relu": L.ReLU, "tanh": L.Tanh, "sigmoid": L.Sigmoid}
@@ -238,7 +238,8 @@ def title_line(state: TrainingState) -> str:
 
 class LiveView:
     """The playground's figure, built once and updated in place for each redraw (new data
-    in the same artists), which is several times faster than drawing a new figure.
+    in the same artists), which is several times faster than drawing a new figure. A new
+    run (Reset, another data set) goes into the same artists too.
 
     Left: the decision regions (coloured by the predicted class, pale where the model is
     unsure) with the data and, for two classes, the line P = 0.5; right: the training
@@ -249,17 +250,16 @@ class LiveView:
         from matplotlib.ticker import FuncFormatter, MaxNLocator
 
         self.points = points
-        self.fig = Figure(figsize=(8.4, 3.6), dpi=80)
+        # one canvas for every redraw: its renderer keeps the texts' sizes cached
+        self.fig = with_agg_canvas(Figure(figsize=(8.4, 3.6), dpi=80))
         self.ax, self.ax_loss = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.05, 1]})
         self.fig.subplots_adjust(left=0.085, right=0.975, bottom=0.14, top=0.9, wspace=0.25)
-        lo, hi = _window(state.X)
-        self.extent = (lo[0], hi[0], lo[1], hi[1])
         self.image = self.ax.imshow(np.ones((points, points, 3)), origin="lower", aspect="auto",
-                                    extent=self.extent, interpolation="bilinear")
+                                    interpolation="bilinear")
         self.boundary = None
-        self.ax.scatter(state.X[:, 0], state.X[:, 1], c=_CLASS_COLOURS[state.y],
-                        s=60 if len(state.X) < 10 else 14, edgecolors="k", linewidths=0.5)
-        self.ax.set(xlabel="$x_1$", ylabel="$x_2$", xlim=self.extent[:2], ylim=self.extent[2:])
+        self.points_shown = self.ax.scatter([], [], edgecolors="k", linewidths=0.5)
+        self.data_shown = None          # the X whose points and window are drawn
+        self.ax.set(xlabel="$x_1$", ylabel="$x_2$")
         for axis in (self.ax.xaxis, self.ax.yaxis):  # few enough ticks to stay apart at this size
             axis.set_major_locator(MaxNLocator(5))
         (self.curve,) = self.ax_loss.plot([], [], color="tab:blue", lw=1.5, label="training loss")
@@ -268,18 +268,28 @@ class LiveView:
         # costs more than the rest of a redraw; minor ticks get labels only on a short range
         self._plain = FuncFormatter(lambda v, _: f"{v:.2g}")
         self._blank = FuncFormatter(lambda v, _: "")
+        self._untrained_minor = self.ax_loss.yaxis.get_minor_formatter()
         self.ax_loss.yaxis.set_major_formatter(self._plain)
-        # before training, the range a loss of these nets spans (not matplotlib's ±0.04 of
-        # an empty axis)
-        self.ax_loss.set(xlabel="epoch", ylabel="loss", xlim=(0, 10), ylim=(0.01, 2))
+        self.ax_loss.set(xlabel="epoch", ylabel="loss")
         self.ax_loss.legend(loc="upper right", fontsize=8)
         self.ax_loss.grid(alpha=0.3)
-        for axis in (self.ax, self.ax_loss):
-            axis.title.set_fontsize(9)
         self.update(state)
+
+    def _show_data(self, state: TrainingState) -> None:
+        """A new data set (or a new run's): its points, and the window around them."""
+        lo, hi = _window(state.X)
+        self.extent = (lo[0], hi[0], lo[1], hi[1])
+        self.image.set_extent(self.extent)
+        self.points_shown.set_offsets(state.X)
+        self.points_shown.set_facecolor(_CLASS_COLOURS[state.y])
+        self.points_shown.set_sizes([60 if len(state.X) < 10 else 14])
+        self.ax.set(xlim=self.extent[:2], ylim=self.extent[2:])
+        self.data_shown = state.X
 
     def update(self, state: TrainingState) -> Figure:
         """Show ``state``: new regions, boundary, loss curve and titles."""
+        if state.X is not self.data_shown:
+            self._show_data(state)
         xx, yy, P = grid(state, self.points)
         self.image.set_data(_region_image(P))
         if self.boundary is not None:
@@ -289,24 +299,35 @@ class LiveView:
             self.boundary = self.ax.contour(xx, yy, P[..., 1], levels=[0.5], colors="k",
                                             linewidths=1)
         c = state.config
+        # titles at a fixed height (y=1.0): placed automatically, matplotlib measures every
+        # tick label to find room for them, a fifth of a redraw
         self.ax.set_title(f"{c.dataset}: {c.depth}×{c.hidden} {c.activation}, lr {c.lr:.3g}, "
-                          f"seed {c.seed}")
+                          f"seed {c.seed}", y=1.0)
+        self._show_losses(state)
+        self.ax_loss.set_title(title_line(state), y=1.0)
+        return self.fig
+
+    def _show_losses(self, state: TrainingState) -> None:
         epochs = np.arange(1, state.epoch + 1)
         losses = np.asarray(state.losses, dtype=np.float64)
         self.curve.set_data(epochs, losses)
-        if len(losses):
-            low, high = np.nanmin(losses), np.nanmax(losses)
-            self.ax_loss.set_xlim(0, max(10, state.epoch))
-            bottom, top = max(low / 1.5, 1e-4), max(high * 1.5, 2 * max(low, 1e-4))
-            self.ax_loss.set_ylim(bottom, top)
-            self.ax_loss.yaxis.set_minor_formatter(self._plain if top / bottom < 6 else self._blank)
-        self.ax_loss.set_title(title_line(state))
-        return self.fig
+        if not len(losses):
+            # before training, the range a loss of these nets spans (not matplotlib's ±0.04
+            # of an empty axis)
+            self.ax_loss.set(xlim=(0, 10), ylim=(0.01, 2))
+            self.ax_loss.yaxis.set_minor_formatter(self._untrained_minor)
+            return
+        low, high = np.nanmin(losses), np.nanmax(losses)
+        self.ax_loss.set_xlim(0, max(10, state.epoch))
+        bottom, top = max(low / 1.5, 1e-4), max(high * 1.5, 2 * max(low, 1e-4))
+        self.ax_loss.set_ylim(bottom, top)
+        self.ax_loss.yaxis.set_minor_formatter(self._plain if top / bottom < 6 else self._blank)
 
     def png(self) -> bytes:
         """The figure as PNG bytes (no tight bounding box: the layout is fixed)."""
         buffer = io.BytesIO()
-        self.fig.savefig(buffer, format="png")
+        # a light compression: the default level took a tenth of a redraw
+        self.fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
         return buffer.getvalue()
 
 
@@ -315,29 +336,50 @@ def draw_state(state: TrainingState, *, points: int = 80) -> Figure:
     return LiveView(state, points=points).fig
 
 
+class SurfaceView:
+    """The 3-D view of the model's output, its figure and axes built once: each ``update``
+    replaces only the surface and the points (a 3-D surface cannot take new data in place).
+    A new figure per redraw made matplotlib build and measure its axes, panes and ticks
+    again every time."""
+
+    def __init__(self, *, points: int = 40) -> None:
+        self.points = points
+        self.fig = with_agg_canvas(Figure(figsize=(5.2, 4.2), dpi=80))
+        self.ax = self.fig.add_subplot(projection="3d")
+        self.ax.view_init(elev=30, azim=-60)
+        self.artists: list = []
+
+    def update(self, state: TrainingState) -> Figure:
+        """Show the output of ``state``'s model: P(class 1) for two classes, the probability
+        of the predicted class for more; the data at height 1 or 0 (two classes) or at
+        their class's probability."""
+        for artist in self.artists:
+            artist.remove()     # with no data left, the next surface sets the x, y limits
+        ax = self.ax
+        xx, yy, P = grid(state, self.points)
+        if P.shape[-1] == 2:
+            zz, label = P[..., 1], "P(class 1)"
+            heights = state.y.astype(float)
+            surface = ax.plot_surface(xx, yy, zz, cmap="coolwarm", alpha=0.8, linewidth=0,
+                                      vmin=0, vmax=1)
+        else:      # the confidence, coloured by the class the model predicts there
+            zz, label = P.max(axis=-1), "P(predicted class)"
+            heights = probabilities(state, state.X)[np.arange(len(state.y)), state.y]
+            surface = ax.plot_surface(xx, yy, zz, facecolors=_region_image(P), alpha=0.85,
+                                      linewidth=0, shade=False)
+        dots = ax.scatter(state.X[:, 0], state.X[:, 1], heights, c=_CLASS_COLOURS[state.y],
+                          s=10, depthshade=False)
+        self.artists = [surface, dots]
+        ax.set(xlabel="$x_1$", ylabel="$x_2$", zlabel=label, zlim=(0, 1),
+               title=f"{state.config.dataset}, epoch {state.epoch}: {label}")
+        ax.title.set_fontsize(9)
+        return self.fig
+
+
 def draw_surface(state: TrainingState, *, points: int = 40) -> Figure:
-    """The model's output over the data's window as a 3-D surface: P(class 1) for two
-    classes, the probability of the predicted class for more; the data at height 1 or 0
-    (two classes) or at their class's probability."""
-    fig = Figure(figsize=(5.2, 4.2), dpi=80)
-    ax = fig.add_subplot(projection="3d")
-    xx, yy, P = grid(state, points)
-    if P.shape[-1] == 2:
-        zz, label = P[..., 1], "P(class 1)"
-        heights = state.y.astype(float)
-        ax.plot_surface(xx, yy, zz, cmap="coolwarm", alpha=0.8, linewidth=0, vmin=0, vmax=1)
-    else:      # the confidence, coloured by the class the model predicts there
-        zz, label = P.max(axis=-1), "P(predicted class)"
-        heights = probabilities(state, state.X)[np.arange(len(state.y)), state.y]
-        ax.plot_surface(xx, yy, zz, facecolors=_region_image(P), alpha=0.85, linewidth=0,
-                        shade=False)
-    ax.scatter(state.X[:, 0], state.X[:, 1], heights, c=_CLASS_COLOURS[state.y], s=10,
-               depthshade=False)
-    ax.set(xlabel="$x_1$", ylabel="$x_2$", zlabel=label, zlim=(0, 1),
-           title=f"{state.config.dataset}, epoch {state.epoch}: {label}")
-    ax.title.set_fontsize(9)
-    ax.view_init(elev=30, azim=-60)
-    return fig
+    """The model's output over the data's window as a 3-D surface, in a new figure (see
+    :class:`SurfaceView`)."""
+    return SurfaceView(points=points).update(state)
 
 
 async def train_live(state: TrainingState, redraw: Callable[[TrainingState], None], *,
@@ -387,7 +429,7 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
 
     import ipywidgets as widgets
 
-    from . import (WORKING, Redrawer, figure_image, figure_png, slider_layout, slider_style,
+    from . import (WORKING, Redrawer, cropped_png, figure_image, slider_layout, slider_style,
                    status_label, wrap)
 
     config = Config(dataset, hidden, depth, activation, lr, seed)
@@ -450,7 +492,9 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
         return surface_image.layout.display != "none"
 
     def draw_surface_now(state: TrainingState) -> None:
-        surface_image.value = figure_png(draw_surface(state))
+        if "surface_view" not in box:       # built on the first click (most never click)
+            box["surface_view"] = SurfaceView()
+        surface_image.value = cropped_png(box["surface_view"].update(state))
         box["surface_at"] = time.monotonic()
         box["surface_epoch"] = state.epoch
 
@@ -477,8 +521,7 @@ def network_playground(dataset: str = "xor", *, hidden: int = 2, depth: int = 1,
 
     def reset_now() -> None:
         stop()
-        box["state"] = new_state(current_config())
-        box["view"] = LiveView(box["state"])
+        box["state"] = new_state(current_config())      # shown in the same view
         surface_image.layout.display = "none"
         box["surface_epoch"] = None
         redraw()
