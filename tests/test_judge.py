@@ -124,11 +124,22 @@ def test_an_input_changed_behind_patched_numpy_is_still_seen():
     assert re.search(r"changed its input b", verdict("nb03_dense_forward", source))
 
 
-def test_forged_results_fail_the_task_without_stopping_the_grader():
+def test_the_start_up_code_is_not_the_cells_main_module():
     source = ("import __main__\n"
               "__main__.plain = lambda value, depth=0: {'bytes': 'not base64', 'shape': [1]}\n"
-              + DENSE + "    return X @ W + b\n")
-    assert re.search(r"could not be read back by the grader", verdict("nb03_dense_forward", source))
+              + DENSE + "    return X @ W + b\n"
+              "assert __main__.dense_forward is dense_forward\n")
+    assert verdict("nb03_dense_forward", source) == "passed"   # its plain() went nowhere
+
+
+def test_forged_results_fail_the_task_without_stopping_the_grader(monkeypatch):
+    # what a cell could still send (by reaching the result pipe): data that is not the format
+    import judges.nb03
+
+    monkeypatch.setattr(judges.nb03, "run_sandboxed", lambda *a, **k: {
+        "defined": ["dense_forward"], "calls": [{"out": {"bytes": "not base64", "shape": [1]},
+                                                 "changed_inputs": []}]})
+    assert re.search(r"could not be read back by the grader", verdict("nb03_dense_forward", DENSE))
 
 
 def test_a_result_larger_than_a_pipe_comes_back_whole():

@@ -111,6 +111,8 @@ def audit(event, args):
 
 sys.addaudithook(audit)
 
+to_array = np.array   # bound before the student's code can replace numpy's
+
 def plain(value, depth=0):
     """What a value is, as data only: numbers as dtype, shape and bytes; strings as text;
     tuples, lists and dicts item by item. Nothing of the student's objects survives."""
@@ -122,7 +124,7 @@ def plain(value, depth=0):
         return {"dict": {str.__str__(k): plain(v, depth + 1) for k, v in dict.items(value)
                          if isinstance(k, str)}}
     if isinstance(value, (bool, int, float, np.number, np.ndarray)):
-        array = np.array(value, copy=True, subok=False)
+        array = to_array(value, copy=True, subok=False)
         if array.dtype.kind in "biuf":
             return {"dtype": array.dtype.str, "shape": list(array.shape),
                     "bytes": base64.b64encode(array.tobytes()).decode("ascii")}
@@ -135,7 +137,13 @@ def call(namespace, *case):
     return wrap(namespace[request["function"]])(*case)
 
 drive = inputs_ns.get("drive", call)
-namespace = {"np": np, "math": math, "__name__": "__main__", **given}
+# The student's cell runs as the module __main__ of its own, so that `import __main__`
+# reaches its names, not this start-up code's (the request, the results, plain).
+import types
+student = types.ModuleType("__main__")
+student.__dict__.update({"np": np, "math": math, **given})
+namespace = student.__dict__
+sys.modules["__main__"] = student
 results = {"defined": [], "calls": []}
 try:
     exec(compile(request["source"], "<your solution cell>", "exec"), namespace)
