@@ -58,6 +58,15 @@ ANSWERS = {
             # right for several outputs, but a single output becomes a 0-d array
             (PREDICT + "    return np.squeeze(model.forward(x[None, :]))\n", r"has shape \(\), expected \(1,\)"),
         ],
+        # judged outside the kernel (tools/judges/nb03.py): the package's layers do the work
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + PREDICT
+            + "    layers = [mfs.Dense(*layer.params['W'].shape, rng=np.random.default_rng(0))\n"
+              "              if layer.params else mfs.ReLU() for layer in model]\n"
+              "    net = mfs.Sequential(*layers)\n"
+              "    net.param_vector[...] = np.concatenate([p.ravel() for p in model.parameters()])\n"
+              "    return net.forward(x.reshape(1, -1))[0]\n",
+        ],
     },
     "nb03_counting": {
         "correct": [

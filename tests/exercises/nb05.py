@@ -57,6 +57,17 @@ ANSWERS = {
                        "        out.append(h.std())\n"
                        "    return np.array(out)\n", r"has shape \(7,\), expected \(6,\)"),
         ],
+        # judged outside the kernel (tools/judges/nb05.py): the package's layers do the work
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + FORWARD
+            + "    stds, h = [], X\n"
+              "    for W in weights:\n"
+              "        dense = mfs.Dense(*W.shape, rng=np.random.default_rng(0), dtype=W.dtype)\n"
+              "        dense.params['W'][...] = W\n"
+              "        h = activation(dense.forward(h))\n"
+              "        stds.append(h.std())\n"
+              "    return np.array(stds)\n",
+        ],
     },
     "nb05_init_weights": {
         "correct": [
@@ -68,8 +79,6 @@ ANSWERS = {
             INIT + KIND_CHECK +
             "    variance = {'he': 2 / fan_in, 'xavier': 2 / (fan_in + fan_out)}[kind]\n"
             "    return rng.normal(0.0, variance ** 0.5, (fan_in, fan_out)).astype('float32')\n",
-            INIT + KIND_CHECK +
-            "    return mfs.Dense(fan_in, fan_out, rng=rng, init=kind).params['W'].copy()\n",
         ],
         "wrong": [
             # He's scale with fan_out: right only for square layers
@@ -118,6 +127,13 @@ ANSWERS = {
              "    return (std * rng.standard_normal((fan_in, fan_out))).astype(np.float32)\n",
              r"should raise ValueError for an unknown kind"),
         ],
+        # judged outside the kernel: the package's Dense draws the weights (this answer was a
+        # "correct" one while the checks ran in the notebook, where mfs is imported)
+        "delegating": [
+            INIT + KIND_CHECK +
+            "    import mlp_from_scratch as mfs\n"
+            "    return mfs.Dense(fan_in, fan_out, rng=rng, init=kind).params['W'].copy()\n",
+        ],
     },
     "nb05_predict_std": {
         "correct": [
@@ -138,6 +154,18 @@ ANSWERS = {
             # not answered
             ("z10_std = None\n", r"z10_std is None"),
             ("z10_std = None\nz10_std = '8.8'\n", r"should be a number"),
+        ],
+        # judged outside the kernel: a deep net of the package's layers measured, not predicted
+        "delegating": [
+            "import mlp_from_scratch as mfs\n"
+            "rng = np.random.default_rng(0)\n"
+            "h = rng.standard_normal((2000, 200)).astype(np.float32)\n"
+            "for layer in range(10):\n"
+            "    dense = mfs.Dense(200, 200, rng=rng)\n"
+            "    dense.params['W'][...] = 0.12 * rng.standard_normal((200, 200))\n"
+            "    z = dense.forward(h)\n"
+            "    h = mfs.relu(z)\n"
+            "z10_std = float(z.std())\n",
         ],
     },
 }

@@ -116,6 +116,13 @@ ANSWERS = {
                 CORRECT_BACKWARD),
              r"relative error|use self\.rng"),
         ],
+        # judged outside the kernel (tools/judges/nb07.py): the package's Dropout does the work
+        "delegating": [
+            "import mlp_from_scratch as mfs\n"
+            "class Dropout(mfs.Dropout):\n"
+            "    def __init__(self, p, rng):\n"
+            "        super().__init__(p, rng=rng)\n",
+        ],
     },
     "nb07_noise_variance": {
         "correct": [
@@ -129,6 +136,11 @@ ANSWERS = {
             # the standard deviation instead of the variance
             ("variance_p08 = None\nvariance_p08 = 2.0\n", r"is not the variance"),
         ],
+        "delegating": [
+            "import mlp_from_scratch as mfs\n"
+            "ones = np.ones((100_000, 1), dtype=np.float32)\n"
+            "variance_p08 = float(mfs.Dropout(0.8, rng=np.random.default_rng(0)).forward(ones, training=True).var())\n",
+        ],
     },
     "nb07_keep_probability": {
         "correct": ["mfs_p = None\nretain = 0.9\nmfs_p = round(1 - retain, 10)\n"],
@@ -137,6 +149,10 @@ ANSWERS = {
             ("mfs_p = None\nmfs_p = 0.9\n", r"does not reproduce a retain probability"),
             # the keep probability turned into a ratio
             ("mfs_p = None\nmfs_p = 1 / 0.9 - 1\n", r"does not reproduce a retain probability"),
+        ],
+        "delegating": [
+            "import mlp_from_scratch as mfs\n"
+            "mfs_p = mfs.Dropout(round(1 - 0.9, 10), rng=np.random.default_rng(0)).p\n",
         ],
     },
     "nb07_mc_dropout": {
@@ -166,6 +182,11 @@ ANSWERS = {
                 "    model.train()\n"
                 "    return np.mean([mfs.softmax(model.predict(X)) for _ in range(num_samples)], axis=0)\n"),
              r"equals the evaluation-mode prediction"),
+        ],
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + MC_SIGNATURE
+            + "    return np.mean([mfs.softmax(model.forward(X, training=True))\n"
+              "                    for _ in range(num_samples)], axis=0)\n",
         ],
     },
 }

@@ -1,12 +1,16 @@
-"""Notebook 03's judged tasks: ``dense_forward`` and the parameter counts (tools/judge.py)."""
+"""Notebook 03's judged tasks: ``dense_forward``, ``predict_one`` and the parameter counts
+(tools/judge.py)."""
 
 from __future__ import annotations
 
+import base64
+import functools
 import math
 
 import numpy as np
 
-from judge import Verdict, alone_hint, array_of, number_of, raise_if_broken, raise_if_unanswered, run_sandboxed
+from judge import (Verdict, alone_hint, array_of, call_error, number_of, raise_if_broken,
+                   raise_if_unanswered, run_sandboxed)
 
 
 _DENSE_CASES = '''
@@ -145,7 +149,188 @@ def _judge_counting(source: str) -> None:
                       "number of multiply-adds of the products of one forward pass of 32 examples")
 
 
+# ---------------------------------------------------------------- predict_one
+
+# The test cell's nets (sizes, seed): Dense layers with ReLUs between them, built in the
+# grading process from the package, and four examples each. The child gets a NumPy stand-in
+# of mfs.Sequential with the same weights (forward, predict, train/eval, layers; a batch of
+# the wrong shape raises the package's ValueError), and one example at a time.
+_PREDICT_NETS = [([2, 16, 3], 5), ([5, 8, 1], 6), ([1, 4, 2], 7), ([3, 2], 8)]
+
+_STAND_IN = """
+import base64
+
+
+def _decode(text, dtype, shape):
+    return np.frombuffer(base64.b64decode(text), dtype=dtype).reshape(shape).copy()
+
+
+class Dense:
+    def __init__(self, W, b):
+        self.params = {"W": W, "b": b}
+        self.grads = {"W": np.zeros_like(W), "b": np.zeros_like(b)}
+        self.in_features, self.out_features = W.shape
+
+    def forward(self, x, training=False):
+        if x.ndim != 2 or x.shape[1] != self.in_features:
+            raise ValueError(f"{self!r} expects input of shape (batch, {self.in_features}), "
+                             f"got shape {x.shape}")
+        return x @ self.params["W"] + self.params["b"]
+
+    def __repr__(self):
+        return f"Dense(in_features={self.in_features}, out_features={self.out_features})"
+
+
+class ReLU:
+    in_features = None
+    params = grads = {}
+
+    def forward(self, x, training=False):
+        return np.maximum(x, 0)
+
+    def __repr__(self):
+        return "ReLU()"
+
+
+class Sequential:
+    def __init__(self, *layers):
+        self.layers = list(layers)
+        self.in_features = layers[0].in_features
+        self.out_features = [l for l in layers if l.in_features][-1].out_features
+        self.training = False
+        self.dtype = layers[0].params["W"].dtype
+
+    def train(self):
+        self.training = True
+        return self
+
+    def eval(self):
+        self.training = False
+        return self
+
+    def forward(self, x, training=None):
+        x = np.asarray(x)
+        if x.dtype != self.dtype:
+            x = x.astype(self.dtype)
+        if x.ndim != 2 or x.shape[1] != self.in_features:
+            raise ValueError(f"the model expects inputs of shape (batch, {self.in_features}), "
+                             f"got shape {x.shape}")
+        training = self.training if training is None else training
+        for layer in self.layers:
+            x = layer.forward(x, training)
+        return x
+
+    def predict(self, x, batch_size=2048):
+        return self.forward(x, training=False)
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.params.values()]
+
+    def __iter__(self):
+        return iter(self.layers)
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __getitem__(self, i):
+        return self.layers[i]
+
+
+# made before the student's code runs: the names cannot be replaced by it
+_array, _ndarray, _isinstance, _type, _list, _len = np.array, np.ndarray, isinstance, type, list, len
+
+
+def _capped(value, limit=100):
+    # what goes back, small enough for the result pipe: a plain ndarray copy; for a large
+    # array its shape, for a list or tuple its length, for other objects their type
+    if _isinstance(value, _ndarray):
+        a = _array(value, copy=True, subok=False)
+        return a if a.size <= limit else {"big_shape": _list(a.shape)}
+    if value is None or _isinstance(value, (bool, int, float, np.number)):
+        return value
+    if _isinstance(value, (list, tuple)):
+        return {"sequence": _len(value)}
+    return {"other": _type(value).__name__}
+
+
+def wrap(function):
+    def call(*args):
+        return _capped(function(*args))
+    return call
+"""
+
+
+def _encoded(array: np.ndarray) -> str:
+    """Code that rebuilds ``array`` exactly in the child."""
+    text = base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
+    return f"_decode({text!r}, {array.dtype.str!r}, {array.shape!r})"
+
+
+@functools.cache
+def _predict_inputs() -> tuple[str, tuple]:
+    """The child's inputs code (the nets and examples), and (sizes, examples, expected
+    outputs) for each net: the package's batched forward pass is the reference."""
+    import mlp_from_scratch as mfs
+
+    nets, code = [], [_STAND_IN, "def cases():", "    out = []"]
+    for sizes, seed in _PREDICT_NETS:
+        rng = np.random.default_rng(seed)
+        layers = []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            layers += [mfs.Dense(n_in, n_out, rng=rng), mfs.ReLU()]
+        net = mfs.Sequential(*layers[:-1])
+        batch = rng.standard_normal((4, sizes[0])).astype(np.float32)
+        # the package's forward pass, with mfs.relu for its ReLU layers (the same numbers
+        # without compiling the layer's loop in the grading process)
+        h = batch
+        for layer in net:
+            h = layer.forward(h) if isinstance(layer, mfs.Dense) else mfs.relu(h)
+        nets.append((sizes, batch, h))
+        dense = [layer for layer in net if isinstance(layer, mfs.Dense)]
+        parts = ", ReLU(), ".join(f"Dense({_encoded(d.params['W'])}, {_encoded(d.params['b'])})"
+                                  for d in dense)
+        code += [f"    net = Sequential({parts})",
+                 f"    out += [(net, x.copy()) for x in {_encoded(batch)}]"]
+    return "\n".join(code + ["    return out", ""]), tuple(nets)
+
+
+def _judge_predict_one(source: str) -> None:
+    inputs, nets = _predict_inputs()
+    got = run_sandboxed(source, inputs, function="predict_one")
+    raise_if_broken(got, "predict_one")
+    calls = iter(got["calls"])
+    for sizes, batch, expected in nets:
+        model = "-".join(map(str, sizes))
+        for k, (x, call) in enumerate(zip(batch, calls)):
+            error = call_error(call, "predict_one")
+            if error:
+                raise Verdict(f"predict_one raised {error.split(':')[0]} for a model {model} and x of "
+                              f"shape {x.shape}:{error.split(':', 1)[1]}")
+            out = call["out"]
+            name = f"predict_one's output for a model {model}"
+            if out.get("type") == "NoneType":
+                raise Verdict(f"{name} is None: does your code return (or assign) its result?")
+            marker = out.get("dict", {})
+            if "big_shape" in marker:
+                got = tuple(int(number_of(n, "size")) for n in marker["big_shape"]["items"])
+                raise Verdict(f"{name} has shape {got}, expected {(sizes[-1],)}")
+            if "bytes" not in out:
+                raise Verdict(f"{name} should be a NumPy array, got "
+                              + (marker["other"]["str"] if "other" in marker else "a list or tuple"))
+            out = array_of(out, name)
+            if out.shape != (sizes[-1],):
+                raise Verdict(f"{name} has shape {out.shape}, expected {(sizes[-1],)}")
+            if out.dtype.kind == "b" or not np.isfinite(out).all():
+                raise Verdict(f"{name} should hold real, finite numbers")
+            wrong = ~np.isclose(out, expected[k], rtol=1e-5, atol=1e-6)
+            if wrong.any():
+                raise Verdict(f"predict_one's output for example {k} (model {model}) is wrong in "
+                              f"{int(wrong.sum())} of {wrong.size} entries: it should be the model's "
+                              "output for x")
+
+
 TASKS = {
     "nb03_dense_forward": _judge_dense_forward,
     "nb03_counting": _judge_counting,
+    "nb03_predict_one": _judge_predict_one,
 }

@@ -1,0 +1,309 @@
+"""Notebook 05's judged tasks: ``forward_stds``, ``init_weights`` and the prediction
+``z10_std`` (tools/judge.py).
+
+The student's cell runs alone in the sandboxed child; what comes back is plain data, and
+every property the test cells check is decided here, against the package's layers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from judge import Verdict, array_of, call_error, number_of, raise_if_broken, run_sandboxed
+
+
+def _returned_array(plain: dict, name: str, shape: tuple | None = None) -> np.ndarray:
+    """What the child returned, with the properties of ``checks.check_array``: a NumPy
+    array of real numbers, of ``shape`` if given, with no NaN or infinity."""
+    if plain.get("type") == "NoneType":
+        raise Verdict(f"{name} is None: does your code return (or assign) its result?")
+    marker = plain.get("dict", {})   # what the child's _capped sent for a large or odd value
+    if "big_shape" in marker:
+        got = tuple(int(number_of(n, "size")) for n in marker["big_shape"]["items"])
+        raise Verdict(f"{name} has shape {got}, expected {tuple(shape) if shape else 'a smaller array'}")
+    if "sequence" in marker or "items" in plain:
+        raise Verdict(f"{name} should be a NumPy array, got a list or tuple")
+    if "other" in marker:
+        raise Verdict(f"{name} should be a NumPy array, got {marker['other']['str']}")
+    if "bytes" not in plain:
+        got = "a string" if "str" in plain else plain.get("type", "a dict")
+        raise Verdict(f"{name} should be a NumPy array, got {got}")
+    array = array_of(plain, name)
+    if array.dtype.kind == "b":
+        raise Verdict(f"{name} should hold real numbers, got dtype bool")
+    if shape is not None and array.shape != tuple(shape):
+        raise Verdict(f"{name} has shape {array.shape}, expected {tuple(shape)}")
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        raise Verdict(f"{name} contains NaN or infinity")
+    return array
+
+
+# ---------------------------------------------------------------- forward_stds
+
+# The nets of the test cells: the visible tanh one, and the hidden float32 ReLU, sigmoid
+# and identity ones. The activations are NumPy stand-ins for mfs.tanh and the others (the
+# argument the student's function receives); the reference uses the package's layers.
+_FORWARD_INPUTS = '''
+def tanh(z):
+    return np.tanh(z)
+
+
+def relu(z):
+    return np.maximum(z, 0)
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def identity(z):
+    return z
+
+
+def cases():
+    rng = np.random.default_rng(5)
+    X_check = rng.standard_normal((64, 32))
+    weights_check = [rng.standard_normal((32, 32)) * 1.3 / np.sqrt(32) for _ in range(6)]
+    rng = np.random.default_rng(6)
+    X_hidden = rng.standard_normal((50, 16)).astype(np.float32)
+    weights_hidden = [(rng.standard_normal((16, 16)) * 1.6 / 4).astype(np.float32) for _ in range(10)]
+    return [(X_check, weights_check, tanh), (X_hidden, weights_hidden, relu),
+            (X_hidden.copy(), weights_hidden[:1], sigmoid), (X_check.copy(), weights_check, identity)]
+
+
+# made before the student's code runs: the names cannot be replaced by it
+_array, _ndarray, _isinstance, _type, _list, _len = np.array, np.ndarray, isinstance, type, list, len
+
+
+def _capped(value, limit=100):
+    # what goes back, small enough for the result pipe: a plain ndarray copy; for a large
+    # array its shape, for a list or tuple its length, for other objects their type
+    if _isinstance(value, _ndarray):
+        a = _array(value, copy=True, subok=False)
+        return a if a.size <= limit else {"big_shape": _list(a.shape)}
+    if value is None or _isinstance(value, (bool, int, float, np.number)):
+        return value
+    if _isinstance(value, (list, tuple)):
+        return {"sequence": _len(value)}
+    return {"other": _type(value).__name__}
+
+
+def wrap(function):
+    def call(*args):
+        return _capped(function(*args))
+    return call
+'''
+
+
+def _reference_forward_stds(X: np.ndarray, weights: list, activation: str) -> np.ndarray:
+    """The std of each layer's output of the same net built from the package's Dense layers
+    and activation functions (the functions, not the layers: mfs.ReLU's compiled loop would
+    cost a compilation in the grading process, for the same numbers)."""
+    import mlp_from_scratch as mfs
+
+    function = {"tanh": mfs.tanh, "relu": mfs.relu, "sigmoid": mfs.sigmoid, "identity": mfs.identity}[activation]
+    stds, h = [], X
+    for W in weights:
+        dense = mfs.Dense(*W.shape, rng=np.random.default_rng(0), dtype=W.dtype)
+        dense.params["W"][...] = W
+        h = function(dense.forward(h))
+        stds.append(h.std())
+    return np.array(stds)
+
+
+def _judge_forward_stds(source: str) -> None:
+    namespace: dict = {"np": np, "math": math}
+    exec(_FORWARD_INPUTS, namespace)
+    cases = namespace["cases"]()
+    got = run_sandboxed(source, _FORWARD_INPUTS, function="forward_stds")
+    raise_if_broken(got, "forward_stds")
+    for (X, weights, activation), call in zip(cases, got["calls"]):
+        net = f"{len(weights)} {activation.__name__} layers on X of shape {X.shape}"
+        error = call_error(call, "forward_stds")
+        if error:
+            raise Verdict(f"forward_stds raised {error} (for {net})")
+        if call["changed_inputs"]:
+            raise Verdict(f"forward_stds changed its input X ({net}): it must leave X as it was")
+        stds = _returned_array(call["out"], "forward_stds(...)", shape=(len(weights),))
+        expected = _reference_forward_stds(X, weights, activation.__name__)
+        wrong = ~np.isclose(stds, expected, rtol=1e-4, atol=1e-7)
+        if wrong.any():
+            first = int(np.argmax(wrong)) + 1
+            if first == 1:
+                raise Verdict(f"the std of layer 1's output is wrong ({net}): is it the standard "
+                              "deviation, over all entries, of what the first layer outputs after "
+                              "its activation?")
+            raise Verdict(f"layer 1 is right but the std of layer {first}'s output is wrong ({net}): "
+                          "does each layer take the previous layer's output as its input?")
+
+
+# ---------------------------------------------------------------- init_weights
+
+# What the child sends back must fit in the result pipe's buffer (64 KiB: run_sandboxed reads
+# it only after the child has exited, so a larger result blocks the child until the time
+# limit). A 3 x 5000 matrix alone is more, so the child sends a summary of each matrix, made
+# with NumPy functions captured before the student's code runs (replacing np.mean or
+# np.array_equal afterwards changes nothing) on a plain-ndarray copy (no rigged __eq__).
+_SUMMARY = """
+_array, _ndarray, _isinstance, _type, _list = np.array, np.ndarray, isinstance, type, list
+_sum, _all, _isfinite, _subtract, _multiply = (np.add.reduce, np.logical_and.reduce, np.isfinite,
+                                               np.subtract, np.multiply)
+
+
+def _plain_array(value):
+    # the value as a plain ndarray copy, or None if it is no ndarray
+    if not _isinstance(value, _ndarray):
+        return None
+    return _array(value, copy=True, subok=False)
+
+
+def _summary(value):
+    # dtype, shape, finiteness, mean and standard deviation (float64) of an array
+    a = _plain_array(value)
+    if a is None:
+        return {"kind": "None" if value is None else _type(value).__name__}
+    out = {"kind": "array", "dtype": a.dtype.str, "shape": _list(a.shape)}
+    if a.dtype.kind in "iuf" and a.size:
+        a = a.astype(np.float64)
+        mean = _sum(a, axis=None) / a.size
+        d = _subtract(a, mean)
+        out.update(finite=bool(_all(_isfinite(a), axis=None)), mean=mean,
+                   std=(_sum(_multiply(d, d), axis=None) / a.size) ** 0.5)
+    return out
+
+
+def _same(a, b):
+    # True when two values are arrays of one shape with equal entries
+    a, b = _plain_array(a), _plain_array(b)
+    return a is not None and b is not None and a.shape == b.shape and bool(_all(a == b, axis=None))
+"""
+
+# The test cells' calls, in their order: square layers, then fan_in != fan_out, then the
+# hidden shapes; each with a generator of seed 11, another of seed 11 and one of seed 12,
+# all made before the student's code runs. Then an unknown kind, which must raise.
+_INIT_SHAPES = ([(256, 256, kind, 0.03) for kind in ("he", "xavier")]
+                + [(400, 100, kind, 0.03) for kind in ("he", "xavier")]
+                + [(a, b, kind, t) for kind in ("he", "xavier")
+                   for a, b, t in ((100, 400, 0.03), (1000, 10, 0.05), (3, 5000, 0.03))])
+
+_INIT_INPUTS = _SUMMARY + f"""
+SHAPES = {[(a, b, kind) for a, b, kind, _ in _INIT_SHAPES]!r}
+
+
+def cases():
+    out = [(a, b, kind, np.random.default_rng(11), np.random.default_rng(11), np.random.default_rng(12))
+           for a, b, kind in SHAPES]
+    return out + [(10, 10, "lecun", np.random.default_rng(0), None, None)]
+
+
+def drive(namespace, fan_in, fan_out, kind, rng, again, other):
+    # three draws (seeds 11, 11, 12) summarised; for the unknown kind, whether it raised ValueError
+    init_weights = namespace["init_weights"]
+    if again is None:
+        try:
+            init_weights(fan_in, fan_out, kind, rng)
+        except ValueError:
+            return "raised ValueError"
+        return "returned"
+    W, W_again, W_other = (init_weights(fan_in, fan_out, kind, r) for r in (rng, again, other))
+    return {{"W": _summary(W), "again": _summary(W_again), "same": _same(W, W_again),
+            "other": _summary(W_other), "differs": not _same(W, W_other)}}
+"""
+
+
+def _judge_init_weights(source: str) -> None:
+    got = run_sandboxed(source, _INIT_INPUTS, function="init_weights")
+    raise_if_broken(got, "init_weights")
+    for (fan_in, fan_out, kind, tolerance), call in zip(_INIT_SHAPES, got["calls"]):
+        _judge_one_init(fan_in, fan_out, kind, tolerance, call)
+    unknown = got["calls"][-1]
+    error = call_error(unknown, "init_weights")
+    if error or unknown["out"] != {"str": "raised ValueError"}:
+        raise Verdict("init_weights(10, 10, 'lecun', rng) should raise ValueError for an unknown kind"
+                      + (f"; it raised {error}" if error else ""))
+
+
+def _summarised_array(summary: dict, name: str, shape: tuple) -> dict:
+    """checks.check_array's properties, on the child's summary of a returned value."""
+    kind = summary["kind"].get("str")
+    if kind == "None":
+        raise Verdict(f"{name} is None: does your code return (or assign) its result?")
+    if kind != "array":
+        raise Verdict(f"{name} should be a NumPy array, got {kind}")
+    dtype = np.dtype(summary["dtype"]["str"])
+    if dtype.kind not in "iuf":
+        raise Verdict(f"{name} should hold real numbers, got dtype {dtype}")
+    got_shape = tuple(int(number_of(n, "a size")) for n in summary["shape"]["items"])
+    if got_shape != tuple(shape):
+        raise Verdict(f"{name} has shape {got_shape}, expected {tuple(shape)}")
+    if not number_of(summary["finite"], "finite"):
+        raise Verdict(f"{name} contains NaN or infinity")
+    return {"dtype": dtype, "mean": number_of(summary["mean"], "mean"), "std": number_of(summary["std"], "std")}
+
+
+def _judge_one_init(fan_in: int, fan_out: int, kind: str, tolerance: float, call: dict) -> None:
+    """The test cell's check_init: shape, float32, the draws from rng alone, mean 0, and the
+    package's scale for the kind."""
+    import mlp_from_scratch as mfs
+
+    name = f"init_weights({fan_in}, {fan_out}, {kind!r}, rng)"
+    error = call_error(call, "init_weights")
+    if error:
+        raise Verdict(f"{name} raised {error}")
+    parts = call["out"]["dict"]
+    W = _summarised_array(parts["W"]["dict"], name, (fan_in, fan_out))
+    if W["dtype"] != np.float32:
+        raise Verdict(f"{name} has dtype {W['dtype']}, expected float32")
+    for other in ("again", "other"):
+        _summarised_array(parts[other]["dict"], name, (fan_in, fan_out))
+    if not number_of(parts["same"], "same") or not number_of(parts["differs"], "differs"):
+        raise Verdict(f"{name} does not draw from rng alone: the same seed must give the same "
+                      "matrix, another seed another one")
+    size = fan_in * fan_out
+    if not abs(W["mean"]) < 5 * W["std"] / np.sqrt(size) + 1e-12:
+        raise Verdict(f"{name} does not have mean 0")
+    expected = mfs.Dense(fan_in, fan_out, rng=np.random.default_rng(13), init=kind).params["W"].std()
+    if abs(W["std"] / expected - 1) > tolerance:
+        shape = "a square layer" if fan_in == fan_out else f"a layer with fan_in={fan_in} != fan_out={fan_out}"
+        raise Verdict(f"{name} has std {W['std']:.4g}: the wrong scale for {shape} and kind={kind!r}")
+
+
+# ---------------------------------------------------------------- predict_std
+
+def _number(plain: dict | None, name: str) -> float:
+    """A real, finite number (``checks.check_number``), from what the child returned."""
+    if plain is None:
+        raise Verdict(f"your solution cell does not define {name}")
+    if plain.get("type") == "NoneType":
+        raise Verdict(f"{name} is None: replace None with your answer")
+    if "bytes" not in plain or plain["shape"] or plain["dtype"][1] == "b":
+        got = ("a string" if "str" in plain else "a bool" if plain.get("dtype", " ")[1] == "b"
+               else "an array" if "bytes" in plain else plain.get("type", "a sequence or dict"))
+        raise Verdict(f"{name} should be a number, got {got}")
+    value = float(array_of(plain, name))
+    if not math.isfinite(value):
+        raise Verdict(f"{name} should be a finite number, got {value}")
+    return value
+
+
+def _judge_predict_std(source: str) -> None:
+    got = run_sandboxed(source, "", values=("z10_std",))
+    raise_if_broken(got, None)
+    value = _number(got["values"].get("z10_std"), "z10_std")
+    if not value > 0:
+        raise Verdict(f"z10_std is {value}: a standard deviation is positive")
+    # Var(z_1) = n Var(w) Var(x); each later ReLU layer multiplies it by n Var(w) / 2.
+    variance = 200 * 0.12**2 * (200 * 0.12**2 / 2) ** 9
+    if not abs(value / math.sqrt(variance) - 1) < 0.05:
+        raise Verdict(f"z10_std = {value:.4g} is more than 5 % away from what the variance argument "
+                      "predicts for this net")
+
+
+TASKS = {
+    "nb05_forward_stds": _judge_forward_stds,
+    "nb05_init_weights": _judge_init_weights,
+    "nb05_predict_std": _judge_predict_std,
+}
+

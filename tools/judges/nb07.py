@@ -1,0 +1,578 @@
+"""Notebook 07's judged tasks: the ``Dropout`` layer, the two reading questions and
+``mc_dropout_probabilities`` (tools/judge.py).
+
+The student's cell runs alone in the sandboxed child. What the child sends back must fit in
+the result pipe's buffer (64 KiB: ``run_sandboxed`` reads it only after the child has ended,
+so a larger result blocks the child until the time limit): the dropout checks run on
+4000 x 50 inputs, so for those the child sends measurements of each output (counts, sums,
+extremes), made with NumPy ufuncs captured before the student's code runs, on plain-ndarray
+copies; small outputs come back whole. Every verdict is decided here.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import math
+
+import numpy as np
+
+from judge import Verdict, array_of, call_error, number_of, raise_if_broken, raise_if_unanswered, run_sandboxed
+
+# Captured in the child before the student's code runs: replacing np.sum, np.array_equal or
+# a builtin afterwards changes none of these (ufuncs and C functions cannot be patched).
+_CAPTURED = '''
+_array, _ndarray, _isinstance, _type, _list, _len, _float, _int = (np.array, np.ndarray, isinstance,
+                                                                   type, list, len, float, int)
+_sum, _all, _max, _min = np.add.reduce, np.logical_and.reduce, np.maximum.reduce, np.minimum.reduce
+_isfinite, _abs, _multiply, _subtract, _divide = np.isfinite, np.absolute, np.multiply, np.subtract, np.divide
+_f64 = np.float64
+
+
+def _plain_array(value):
+    # the value as a plain ndarray copy (no subclass, no rigged __eq__), or None
+    if not _isinstance(value, _ndarray):
+        return None
+    return _array(value, copy=True, subok=False)
+
+
+def _capped(value, limit=100):
+    # what goes back, small enough for the result pipe: a plain ndarray copy; for a large
+    # array its shape, for a list or tuple its length, for other objects their type
+    if _isinstance(value, _ndarray):
+        a = _array(value, copy=True, subok=False)
+        return a if a.size <= limit else {"big_shape": _list(a.shape)}
+    if value is None or _isinstance(value, (bool, int, float, np.number)):
+        return value
+    if _isinstance(value, (list, tuple)):
+        return {"sequence": _len(value)}
+    return {"other": _type(value).__name__}
+
+
+def _kind(value):
+    # what a returned value is, for the messages
+    a = _plain_array(value)
+    if a is None:
+        return {"kind": "None" if value is None else _type(value).__name__}
+    return {"kind": "array", "dtype": a.dtype.str, "shape": _list(a.shape),
+            "finite": a.dtype.kind not in "iuf" or bool(_all(_isfinite(a), axis=None))}
+'''
+
+
+def _checked(plain: dict, name: str, shape: tuple) -> None:
+    """checks.check_array's properties, on the child's description of a returned value."""
+    kind = plain["dict"]["kind"]["str"]
+    if kind == "None":
+        raise Verdict(f"{name} is None: does your code return its result?")
+    if kind != "array":
+        raise Verdict(f"{name} should be a NumPy array, got {kind}")
+    dtype = np.dtype(plain["dict"]["dtype"]["str"])
+    if dtype.kind not in "iuf":
+        raise Verdict(f"{name} should hold real numbers, got dtype {dtype}")
+    got = tuple(int(number_of(n, "size")) for n in plain["dict"]["shape"]["items"])
+    if got != tuple(shape):
+        raise Verdict(f"{name} has shape {got}, expected {tuple(shape)}")
+    if not number_of(plain["dict"]["finite"], "finite"):
+        raise Verdict(f"{name} contains NaN or infinity")
+
+
+def _small_array(plain: dict, name: str, shape: tuple) -> np.ndarray:
+    """A small returned array, whole, with check_array's properties."""
+    if plain.get("type") == "NoneType":
+        raise Verdict(f"{name} is None: does your code return its result?")
+    marker = plain.get("dict", {})
+    if "big_shape" in marker:
+        got = tuple(int(number_of(n, "size")) for n in marker["big_shape"]["items"])
+        raise Verdict(f"{name} has shape {got}, expected {tuple(shape)}")
+    if "bytes" not in plain:
+        got = marker["other"]["str"] if "other" in marker else "a list or tuple"
+        raise Verdict(f"{name} should be a NumPy array, got {got}")
+    array = array_of(plain, name)
+    if array.dtype.kind == "b":
+        raise Verdict(f"{name} should hold real numbers, got dtype bool")
+    if array.shape != tuple(shape):
+        raise Verdict(f"{name} has shape {array.shape}, expected {tuple(shape)}")
+    if not np.isfinite(array).all():
+        raise Verdict(f"{name} contains NaN or infinity")
+    return array
+
+
+# ---------------------------------------------------------------- Dropout
+
+# The test cells' inputs (read-only: a forward or backward that writes into its input is
+# told so), the generators of their seeds, and for each gradient check the perturbed inputs
+# x ± h e_i of numerical_gradient with a fresh generator of the layer's seed for each.
+_DROPOUT_INPUTS = _CAPTURED + '''
+H = 1e-5
+
+
+def _readonly(a):
+    a.flags.writeable = False
+    return a
+
+
+def _gradient_case(p, x, g, seed):
+    plus, minus = [], []
+    for i in np.ndindex(x.shape):
+        for out, step in ((plus, H), (minus, -H)):
+            moved = x.copy()
+            moved[i] = x[i] + step
+            out.append((_readonly(moved), np.random.default_rng(seed)))
+    return {"p": p, "x": x, "g": g, "rng": np.random.default_rng(seed), "plus": plus, "minus": minus}
+
+
+def cases():
+    X1 = _readonly(np.random.default_rng(11).uniform(0.5, 1.5, size=(4000, 50)))
+    data = {"forward": [(p, X1, np.random.default_rng(12)) for p in (0.2, 0.6)], "hidden": []}
+    for dtype in (np.float32, np.float64):
+        x = _readonly(np.random.default_rng(13).uniform(0.5, 1.5, size=(3000, 20)).astype(dtype))
+        data["hidden"].append((x, [(p, np.random.default_rng(14)) for p in (0.1, 0.5, 0.9)],
+                               np.random.default_rng(15), np.random.default_rng(16), np.random.default_rng(16)))
+    X2 = _readonly(np.random.default_rng(21).standard_normal((6, 5)))
+    G2 = _readonly(np.random.default_rng(22).standard_normal((6, 5)))
+    x3 = _readonly(np.random.default_rng(24).standard_normal((7, 3)))
+    g3 = _readonly(np.random.default_rng(25).standard_normal((7, 3)))
+    data["backward"] = [_gradient_case(p, X2, G2, 23) for p in (0.3, 0.6)]
+    data["hidden_backward"] = [_gradient_case(p, x3, g3, 26) for p in (0.1, 0.8)]
+    data["zero"] = (X2, G2, np.random.default_rng(27))
+    return [(data,)]
+
+
+def _measure(value, x, p):
+    # shape and dtype, then what the forward checks need, over the whole output
+    out = _kind(value)
+    a = _plain_array(value)
+    if a is None or a.dtype.kind not in "iuf" or a.shape != x.shape or not out["finite"]:
+        return out
+    a, x = a.astype(_f64), x.astype(_f64)
+    zero = a == 0
+    kept = ~zero
+    factors = _divide(a[kept], x[kept])
+    scaled = _divide(x[kept], 1 - p)
+    out.update(
+        zeros=_int(_sum(zero, axis=None)), ratio=_float(_sum(a, axis=None) / _sum(x, axis=None)),
+        changed=_int(_sum(~(_abs(_subtract(a, x)) <= 1e-12 * _abs(x)), axis=None)),
+        changed_1e6=_int(_sum(~(_abs(_subtract(a, x)) <= 1e-6 * _abs(x)), axis=None)),
+        factor_ptp=_float(_max(factors) - _min(factors)) if factors.size else 0.0,
+        misscaled=_int(_sum(~(_abs(_subtract(a[kept], scaled)) <= 1e-8 + 1e-5 * _abs(scaled)), axis=None)))
+    return out
+
+
+def _same(a, b):
+    a, b = _plain_array(a), _plain_array(b)
+    return a is not None and b is not None and a.shape == b.shape and bool(_all(a == b, axis=None))
+
+
+def _loss(value, g):
+    # sum(forward(x) * g), the loss of the gradient checks; None if the output is no array of g's shape
+    a = _plain_array(value)
+    if a is None or a.shape != g.shape or a.dtype.kind not in "iuf":
+        return None
+    return _float(_sum(_multiply(a.astype(_f64), g), axis=None))
+
+
+def _run(Dropout, data, step):
+    # one flat dict (the trip back goes only four levels deep): "forward0.eval", "hidden1.p2", ...
+    result = {}
+    for i, (p, X, rng) in enumerate(data["forward"]):
+        step[0] = f"Dropout({p}, rng) and its forward(x, training=False)"
+        layer = Dropout(p, rng)
+        result[f"forward{i}.eval"] = _measure(layer.forward(X, training=False), X, p)
+        step[0] = f"Dropout({p}, rng).forward(x, training=True)"
+        out = layer.forward(X, training=True)
+        second = layer.forward(X, training=True)
+        result[f"forward{i}.train"] = _measure(out, X, p)
+        result[f"forward{i}.second_same"] = _same(out, second)
+    for i, (x, runs, rng0, rng_a, rng_b) in enumerate(data["hidden"]):
+        step[0] = f"Dropout(p, rng).forward(x, training=True) on {x.dtype} inputs"
+        for j, (p, rng) in enumerate(runs):
+            result[f"hidden{i}.p{j}"] = _measure(Dropout(p, rng).forward(x, training=True), x, p)
+        step[0] = f"Dropout(0.0, rng).forward(x, training=True) on {x.dtype} inputs"
+        result[f"hidden{i}.zero"] = _measure(Dropout(0.0, rng0).forward(x, training=True), x, 0.0)
+        step[0] = f"Dropout(0.5, rng).forward(x, training=True) on {x.dtype} inputs"
+        result[f"hidden{i}.same_seed"] = _same(Dropout(0.5, rng_a).forward(x, training=True),
+                                               Dropout(0.5, rng_b).forward(x, training=True))
+    for part in ("backward", "hidden_backward"):
+        for i, case in enumerate(data[part]):
+            p, x, g, key = case["p"], case["x"], case["g"], f"{part}{i}."
+            step[0] = f"Dropout({p}, rng).forward(x, training=True)"
+            layer = Dropout(p, case["rng"])
+            result[key + "out"] = _capped(layer.forward(x, training=True))
+            step[0] = f"Dropout({p}, rng).backward(G) after a training-mode forward"
+            result[key + "grad"] = _capped(layer.backward(g))
+            result[key + "again"] = _capped(layer.backward(g))
+            step[0] = f"Dropout({p}, rng).forward(x, training=True) of the gradient check"
+            result[key + "plus"] = [_loss(Dropout(p, r).forward(moved, training=True), g)
+                                    for moved, r in case["plus"]]
+            result[key + "minus"] = [_loss(Dropout(p, r).forward(moved, training=True), g)
+                                     for moved, r in case["minus"]]
+            step[0] = f"Dropout({p}, rng).backward(G) after an evaluation-mode forward"
+            layer.forward(x, training=False)
+            result[key + "eval_grad"] = _capped(layer.backward(g))
+    X2, G2, rng = data["zero"]
+    step[0] = "Dropout(0.0, rng).backward(G) after a training-mode forward"
+    layer = Dropout(0.0, rng)
+    layer.forward(X2, training=True)
+    result["zero_grad"] = _capped(layer.backward(G2))
+    return result
+
+
+def drive(namespace, data):
+    step = ["Dropout(p, rng)"]
+    try:
+        return _run(namespace["Dropout"], data, step)
+    except BaseException as error:
+        return {"failed": step[0], "error": f"{_type(error).__name__}: {error}"}
+'''
+
+
+def _judge_dropout(source: str) -> None:
+    got = run_sandboxed(source, _DROPOUT_INPUTS, function="Dropout")
+    raise_if_broken(got, "Dropout")
+    call = got["calls"][0]
+    error = call_error(call, "Dropout")
+    if error:
+        raise Verdict(f"running the checks raised {error}")
+    result = call["out"]["dict"]
+    if "failed" in result:
+        error = result["error"]["str"]
+        raise_if_unanswered(error)
+        if "read-only" in error:
+            raise Verdict(f"{result['failed']['str']} writes into its input (read-only here): a layer "
+                          "must leave its input as it was and return a new array")
+        raise Verdict(f"{result['failed']['str']} raised {error}")
+    _judge_forward(result)
+    _judge_hidden_forward(result)
+    _judge_backward(result)
+
+
+def _judge_forward(result: dict) -> None:
+    """The first check cell's visible part: the identity in evaluation mode; in training a
+    fraction p dropped, the mean kept, one factor for the survivors, a new mask each pass."""
+    for i, p in enumerate((0.2, 0.6)):
+        part = {k.split(".", 1)[1]: v for k, v in result.items() if k.startswith(f"forward{i}.")}
+        _checked(part["eval"], "forward(x, training=False)", (4000, 50))
+        evaluation = {k: number_of(v, k) for k, v in part["eval"]["dict"].items() if "bytes" in v}
+        if evaluation["zeros"]:
+            raise Verdict(f"p = {p}: evaluation mode still drops units")
+        if evaluation["changed"]:
+            raise Verdict(f"p = {p}: evaluation mode changes its input; it should be the identity")
+        _checked(part["train"], "forward(x, training=True)", (4000, 50))
+        train = {k: number_of(v, k) for k, v in part["train"]["dict"].items() if "bytes" in v}
+        dropped = train["zeros"] / (4000 * 50)
+        if not abs(dropped - p) < 0.02:
+            raise Verdict(f"p = {p}: training mode drops a fraction {dropped:.2f} of the entries; p is "
+                          "the probability of dropping one")
+        if not abs(train["ratio"] - 1) < 0.02:
+            raise Verdict(f"p = {p}: in training mode the mean output is {train['ratio']:.2f} times the "
+                          "mean input; the expected output should equal the input")
+        if not train["factor_ptp"] < 1e-9:
+            raise Verdict(f"p = {p}: the entries that survive are not all scaled by the same factor")
+        if number_of(part["second_same"], "second"):
+            raise Verdict(f"p = {p}: two training-mode passes drop the same entries")
+
+
+def _judge_hidden_forward(result: dict) -> None:
+    """The first check cell's hidden part: float32 and float64, p from 0.1 to 0.9, p = 0, and
+    the masks drawn from the layer's own generator."""
+    for i, dtype in enumerate(("float32", "float64")):
+        part = {k.split(".", 1)[1]: v for k, v in result.items() if k.startswith(f"hidden{i}.")}
+        for p, measured in zip((0.1, 0.5, 0.9), (part[f"p{j}"] for j in range(3))):
+            try:
+                _checked(measured, "the output", (3000, 20))
+            except Verdict:
+                raise Verdict(f"p = {p}, {dtype}: the output has the wrong shape") from None
+            m = {k: number_of(v, k) for k, v in measured["dict"].items() if "bytes" in v}
+            if not abs(m["zeros"] / (3000 * 20) - p) < 0.03:
+                raise Verdict(f"p = {p}, {dtype}: wrong fraction dropped")
+            if not abs(m["ratio"] - 1) < 0.1:
+                raise Verdict(f"p = {p}, {dtype}: the mean is not preserved")
+            if m["misscaled"]:
+                raise Verdict(f"p = {p}, {dtype}: the survivors are scaled wrongly")
+        _checked(part["zero"], "forward(x, training=True) with p = 0", (3000, 20))
+        if number_of(part["zero"]["dict"]["changed_1e6"], "changed"):
+            raise Verdict("p = 0: training mode should be the identity (nothing dropped)")
+        if not number_of(part["same_seed"], "same"):
+            raise Verdict("two layers with generators of the same seed draw different masks: use self.rng")
+
+
+def _judge_backward(result: dict) -> None:
+    """The second check cell: backward reuses the forward pass's mask, matches finite
+    differences with the mask held fixed, and is the identity after evaluation mode and for p = 0."""
+    from mlp_from_scratch.gradcheck import EXPECTED_BELOW, relative_error
+
+    def gradient_check(p, part, shape):
+        grad = _small_array(part["grad"], "backward(G)", shape)
+        plus, minus = part["plus"]["items"], part["minus"]["items"]
+        if any("bytes" not in f for f in plus + minus):
+            raise Verdict(f"p = {p}: forward(x, training=True) should return an array of x's shape {shape}")
+        numeric = (np.array([number_of(f, "f") for f in plus])
+                   - np.array([number_of(f, "f") for f in minus])).reshape(shape) / (2 * 1e-5)
+        error = relative_error(grad, numeric)
+        if not error < EXPECTED_BELOW:
+            raise Verdict(f"p = {p}: dL/dx: relative error {error:.0e} against finite differences "
+                          f"(a correct gradient gives < {EXPECTED_BELOW:.0e})")
+        return grad
+
+    def part_of(name, i):
+        return {k.split(".", 1)[1]: v for k, v in result.items() if k.startswith(f"{name}{i}.")}
+
+    for i, p in enumerate((0.3, 0.6)):
+        part = part_of("backward", i)
+        grad = _small_array(part["grad"], "backward(G)", (6, 5))
+        again = _small_array(part["again"], "backward(G)", (6, 5))
+        if not np.array_equal(grad, again):
+            raise Verdict(f"p = {p}: two backward calls after one forward give different gradients; "
+                          "backward must reuse the forward pass's mask")
+        out = _small_array(part["out"], "forward(x, training=True)", (6, 5))
+        if np.any(grad[out == 0] != 0):
+            raise Verdict(f"p = {p}: entries dropped in the forward pass get a gradient")
+        gradient_check(p, part, (6, 5))
+        G = np.random.default_rng(22).standard_normal((6, 5))
+        eval_grad = _small_array(part["eval_grad"], "backward(G)", (6, 5))
+        if not np.allclose(eval_grad, G, rtol=1e-12, atol=0):
+            raise Verdict(f"p = {p}: after an evaluation-mode forward, backward should pass the gradient "
+                          "through unchanged")
+    for i, p in enumerate((0.1, 0.8)):
+        gradient_check(p, part_of("hidden_backward", i), (7, 3))
+    G = np.random.default_rng(22).standard_normal((6, 5))
+    if not np.allclose(_small_array(result["zero_grad"], "backward(G)", (6, 5)), G):
+        raise Verdict("p = 0: backward should be the identity")
+
+
+# ---------------------------------------------------------------- the two reading questions
+
+def _number(plain: dict | None, name: str) -> float:
+    """A real, finite number (``checks.check_number``), from what the child returned."""
+    if plain is None:
+        raise Verdict(f"your solution cell does not define {name}")
+    if plain.get("type") == "NoneType":
+        raise Verdict(f"{name} is None: replace None with your answer")
+    if "bytes" not in plain or plain["shape"] or plain["dtype"][1] == "b":
+        got = ("a string" if "str" in plain else "a bool" if "bytes" in plain and plain["dtype"][1] == "b"
+               else "an array" if "bytes" in plain else plain.get("type", "a sequence or dict"))
+        raise Verdict(f"{name} should be a number, got {got}")
+    value = float(array_of(plain, name))
+    if not math.isfinite(value):
+        raise Verdict(f"{name} should be a finite number, got {value}")
+    return value
+
+
+def _judge_noise_variance(source: str) -> None:
+    got = run_sandboxed(source, "", values=("variance_p08",))
+    raise_if_broken(got, None)
+    value = _number(got["values"].get("variance_p08"), "variance_p08")
+    if value < 0:
+        raise Verdict("a variance cannot be negative")
+    # the output is 0 with probability p and 1/(1-p) otherwise
+    p = 0.8
+    outcomes, probabilities = np.array([0.0, 1 / (1 - p)]), np.array([p, 1 - p])
+    variance = probabilities @ outcomes**2 - (probabilities @ outcomes) ** 2
+    if not abs(value - variance) < 0.05:
+        raise Verdict(f"variance_p08 = {value:g} is not the variance of the output at p = 0.8")
+
+
+def _judge_keep_probability(source: str) -> None:
+    got = run_sandboxed(source, "", values=("mfs_p",))
+    raise_if_broken(got, None)
+    value = _number(got["values"].get("mfs_p"), "mfs_p")
+    if not 0 <= value < 1:
+        raise Verdict(f"mfs_p = {value:g}: mfs.Dropout needs 0 <= p < 1")
+    if not abs(value - (1 - 0.9)) < 1e-9:
+        raise Verdict(f"mfs_p = {value:g} does not reproduce a retain probability of 0.9")
+
+
+# ---------------------------------------------------------------- Monte-Carlo dropout
+
+# A NumPy stand-in of mfs.Sequential (Dense, ReLU, Dropout; forward with the training flag,
+# predict in evaluation mode, train/eval, layers) with the test cell's weights, which the
+# grading process takes from the package; and mfs.softmax, which the task may use.
+_MC_STAND_IN = _CAPTURED + '''
+import base64
+import types
+
+
+def _decode(text, shape):
+    return np.frombuffer(base64.b64decode(text), dtype=np.float64).reshape(shape).copy()
+
+
+def softmax(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+given = {"mfs": types.SimpleNamespace(softmax=softmax)}
+
+
+class Layer:
+    in_features = None
+
+    def __init__(self):
+        self.params, self.grads, self.buffers = {}, {}, {}
+
+    def _check_input(self, x):
+        if x.ndim != 2 or (self.in_features is not None and x.shape[1] != self.in_features):
+            raise ValueError(f"{self!r} expects input of shape (batch, {self.in_features or 'features'}), "
+                             f"got shape {x.shape}")
+        return x
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class Dense(Layer):
+    def __init__(self, W, b):
+        super().__init__()
+        self.params = {"W": W, "b": b}
+        self.grads = {"W": np.zeros_like(W), "b": np.zeros_like(b)}
+        self.in_features, self.out_features = W.shape
+
+    def forward(self, x, training=False):
+        return self._check_input(x) @ self.params["W"] + self.params["b"]
+
+
+class ReLU(Layer):
+    def forward(self, x, training=False):
+        return np.maximum(self._check_input(x), 0)
+
+
+class Dropout(Layer):
+    def __init__(self, p, rng):
+        super().__init__()
+        self.p, self.rng = p, rng
+
+    def forward(self, x, training=False):
+        x = self._check_input(x)
+        if not training or self.p == 0:
+            return x
+        keep = self.rng.random(x.shape, dtype=np.float32) >= self.p
+        return x * (keep * x.dtype.type(1 / (1 - self.p)))
+
+
+class Sequential:
+    def __init__(self, *layers):
+        self.layers = list(layers)
+        self.in_features, self.training = layers[0].in_features, False
+
+    def train(self):
+        self.training = True
+        return self
+
+    def eval(self):
+        self.training = False
+        return self
+
+    def forward(self, x, training=None):
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != self.in_features:
+            raise ValueError(f"the model expects inputs of shape (batch, {self.in_features}), got shape {x.shape}")
+        training = self.training if training is None else training
+        for layer in self.layers:
+            x = layer.forward(x, training)
+        return x
+
+    def predict(self, x, batch_size=2048):
+        return self.forward(x, training=False)
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.params.values()]
+
+    def __iter__(self):
+        return iter(self.layers)
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __getitem__(self, i):
+        return self.layers[i]
+
+
+def drive(namespace, net, X, plan):
+    function = namespace["mc_dropout_probabilities"]
+    return [_capped(function(net, X, num_samples)) for num_samples in plan]
+'''
+
+# (net seed, inputs seed, batch, the num_samples of the calls): the visible check's calls,
+# then the hidden test's twenty calls with 2 samples and twenty with 200.
+_MC_CASES = [(31, 32, 5, [4000, 1, 1]), (33, 34, 3, [2] * 20 + [200] * 20)]
+
+
+@functools.cache
+def _mc_inputs() -> tuple[str, tuple]:
+    """The child's inputs code, and per case (X, W1, b1, W2, b2) of the test cell's net
+    ``small_dropout_net(seed)``, built from the package in the grading process."""
+    import mlp_from_scratch as mfs
+
+    code, nets = [_MC_STAND_IN, "def cases():", "    return ["], []
+    for seed, x_seed, batch, plan in _MC_CASES:
+        net_rng = np.random.default_rng(seed)
+        net = mfs.Sequential(mfs.Dense(3, 6, rng=net_rng, dtype=np.float64), mfs.ReLU(),
+                             mfs.Dropout(0.5, rng=net_rng), mfs.Dense(6, 4, rng=net_rng, dtype=np.float64))
+        net.param_vector *= 3
+        params = [net[0].params["W"], net[0].params["b"], net[3].params["W"], net[3].params["b"]]
+        W1, b1, W2, b2 = (f"_decode({base64.b64encode(a.tobytes()).decode()!r}, {a.shape!r})" for a in params)
+        dropout = f"Dropout(0.5, np.random.default_rng({seed + 100}))"   # masks: any generator
+        code.append(f"        (Sequential(Dense({W1}, {b1}), ReLU(), {dropout}, Dense({W2}, {b2})), "
+                    f"np.random.default_rng({x_seed}).standard_normal(({batch}, 3)), {plan!r}),")
+        nets.append((np.random.default_rng(x_seed).standard_normal((batch, 3)), *(p.copy() for p in params)))
+    return "\n".join(code + ["    ]", ""]), tuple(nets)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    import mlp_from_scratch as mfs
+
+    return mfs.softmax(z)
+
+
+def _eval_prediction(X, W1, b1, W2, b2) -> np.ndarray:
+    """The evaluation-mode network's probabilities (dropout is the identity)."""
+    return _softmax(np.maximum(X @ W1 + b1, 0) @ W2 + b2)
+
+
+def _exact_average(X, W1, b1, W2, b2) -> np.ndarray:
+    """The test cell's exact_average: the softmax probabilities averaged over all 2^6 masks."""
+    import itertools
+
+    h = np.maximum(X @ W1 + b1, 0)
+    masks = np.array(list(itertools.product([0, 1], repeat=6)))
+    logits = (h[None] * masks[:, None] * 2) @ W2 + b2
+    return _softmax(logits.reshape(-1, 4)).reshape(logits.shape).mean(axis=0)
+
+
+def _judge_mc_dropout(source: str) -> None:
+    inputs, nets = _mc_inputs()
+    got = run_sandboxed(source, inputs, function="mc_dropout_probabilities")
+    raise_if_broken(got, "mc_dropout_probabilities", "mfs.softmax")
+    for call, (seed, _, batch, plan) in zip(got["calls"], _MC_CASES):
+        error = call_error(call, "mc_dropout_probabilities", "mfs.softmax")
+        if error:
+            raise Verdict(f"mc_dropout_probabilities raised {error}")
+        if call["changed_inputs"]:
+            raise Verdict("mc_dropout_probabilities changed its input X: it must leave X as it was")
+    first, hidden = ([_small_array(out, f"mc_dropout_probabilities(net, X, {n})", (batch, 4))
+                      for out, n in zip(call["out"]["items"], plan)]
+                     for call, (_, _, batch, plan) in zip(got["calls"], _MC_CASES))
+    X, *params = nets[0]
+    result = first[0]
+    if not np.allclose(result.sum(axis=1), 1, atol=1e-6):
+        raise Verdict("each row should be a probability distribution (sum to 1)")
+    if np.allclose(result, _eval_prediction(X, *params), atol=1e-4):
+        raise Verdict("the result equals the evaluation-mode prediction: dropout was not active in the passes")
+    error = np.abs(result - _exact_average(X, *params)).max()
+    if not error < 0.03:
+        raise Verdict(f"with 4000 samples the result is {error:.2f} away from the average over all dropout "
+                      "masks (a correct answer is within 0.03)")
+    if np.allclose(first[1], first[2]):
+        raise Verdict("two calls with num_samples=1 give the same result: the passes are not random")
+    draws = np.array(hidden)
+    spreads = [draws[:20].std(axis=0).mean(), draws[20:].std(axis=0).mean()]
+    if not spreads[1] < spreads[0] / 3:
+        raise Verdict("more samples should give a less random average: is num_samples used?")
+
+
+TASKS = {
+    "nb07_dropout": _judge_dropout,
+    "nb07_noise_variance": _judge_noise_variance,
+    "nb07_keep_probability": _judge_keep_probability,
+    "nb07_mc_dropout": _judge_mc_dropout,
+}
