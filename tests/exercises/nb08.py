@@ -89,6 +89,23 @@ ANSWERS = {
                 "    running_var[...] = momentum * running_var + (1 - momentum) * x.var(axis=0)\n"
                 "    return gamma * (x - mean) / np.sqrt(var + eps) + beta\n"),
              r"evaluation mode changed the running statistics"),
+            # the input centred in place: y is right, but the caller's x is changed (the kernel's
+            # check then sees a batch mean of 0, the judge the changed input)
+            (forward(BATCH_STATS, GOOD_UPDATE, RUNNING,
+                     "    x -= mean\n    return gamma * x / np.sqrt(var + eps) + beta\n"),
+             r"(the running mean moved inf% of the way|batchnorm_forward changed its input x \(training mode\))"),
+        ],
+        # judged outside the kernel (tools/judges/nb08.py): the package's BatchNorm does the work
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + FORWARD_SIGNATURE
+            + "    layer = mfs.BatchNorm(x.shape[1], momentum=momentum, eps=eps, dtype=x.dtype)\n"
+              "    layer.params['gamma'][...], layer.params['beta'][...] = gamma, beta\n"
+              "    layer.buffers['running_mean'][...] = running_mean\n"
+              "    layer.buffers['running_var'][...] = running_var\n"
+              "    y = layer.forward(x, training=training)\n"
+              "    running_mean[...] = layer.buffers['running_mean']\n"
+              "    running_var[...] = layer.buffers['running_var']\n"
+              "    return y\n",
         ],
     },
     "nb08_batchnorm_backward": {
@@ -99,6 +116,13 @@ ANSWERS = {
                 "    d_mu = -np.sum(g, axis=0) / s + d_var * -2 * np.mean(x - mu, axis=0)\n"
                 "    dx = g / s + d_var * 2 * (x - mu) / n + d_mu / n\n"
                 "    return dx, dgamma, dbeta\n"),
+            # x̂ taken from task 1's forward pass (the judge supplies a reference one)
+            BACKWARD_SIGNATURE + (
+                "    f = x.shape[1]\n"
+                "    x_hat = batchnorm_forward(x, np.ones(f), np.zeros(f), np.zeros(f), np.ones(f), True, eps=eps)\n"
+                "    g = grad_out * gamma\n"
+                "    dx = (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0)) / np.sqrt(x.var(axis=0) + eps)\n"
+                "    return dx, (grad_out * x_hat).sum(axis=0), grad_out.sum(axis=0)\n"),
         ],
         "wrong": [
             # both mean terms missing: the gradient of a fixed affine map
@@ -124,13 +148,36 @@ ANSWERS = {
                 "    return dx, dgamma, dbeta\n"),
              r"grad_x"),
         ],
+        # judged outside the kernel (tools/judges/nb08.py): the package's BatchNorm.backward
+        "delegating": [
+            BACKWARD_SIGNATURE
+            + "    from mlp_from_scratch import BatchNorm\n"
+              "    layer = BatchNorm(x.shape[1], eps=eps, dtype=x.dtype)\n"
+              "    layer.params['gamma'][...] = gamma\n"
+              "    layer.forward(x, training=True)\n"
+              "    grad_x = layer.backward(grad_out)\n"
+              "    return grad_x, layer.grads['gamma'].copy(), layer.grads['beta'].copy()\n",
+        ],
     },
     "nb08_fold_batchnorm": {
         "correct": [
+            # read off the layers' own evaluation-mode forward passes: b at x = 0, W row by row
+            FOLD_SIGNATURE + (
+                "    zero = np.zeros((1, dense.params['W'].shape[0]))\n"
+                "    b = bn.forward(dense.forward(zero), training=False)[0]\n"
+                "    W = bn.forward(dense.forward(np.eye(len(zero[0]))), training=False) - b\n"
+                "    return W, b\n"),
             FOLD_HEAD + (
                 "    inv_std = 1.0 / np.sqrt(var + bn.eps)\n"
                 "    W = dense.params['W'] @ np.diag(gamma * inv_std)\n"
                 "    b = gamma * inv_std * dense.params['b'] + beta - gamma * inv_std * mean\n"
+                "    return W, b\n"),
+            # task 1's forward pass in evaluation mode on b, and on each row of W shifted by b
+            FOLD_SIGNATURE + (
+                "    bn_args = (bn.params['gamma'], bn.params['beta'], bn.buffers['running_mean'],\n"
+                "               bn.buffers['running_var'], False)\n"
+                "    b = batchnorm_forward(dense.params['b'][None], *bn_args, eps=bn.eps)[0]\n"
+                "    W = batchnorm_forward(dense.params['W'] + dense.params['b'], *bn_args, eps=bn.eps) - b\n"
                 "    return W, b\n"),
         ],
         "wrong": [
@@ -160,6 +207,14 @@ ANSWERS = {
                 "    return dense.params['W'] * scale, (dense.params['b'] - mean + beta) * scale\n"),
              r"β ≠ 0 \(does your fold use β\?\)"),
         ],
+        # judged outside the kernel (tools/judges/nb08.py): the package folds it
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + FOLD_SIGNATURE
+            + "    W = np.stack([mfs.BatchNorm.forward(bn, w[None], training=False)[0] - bn.params['beta']\n"
+              "                  + bn.params['gamma'] * bn.buffers['running_mean'] / np.sqrt(bn.buffers['running_var'] + bn.eps)\n"
+              "                  for w in dense.params['W']])\n"
+              "    return W, mfs.BatchNorm.forward(bn, dense.params['b'][None], training=False)[0]\n",
+        ],
     },
     "nb08_bias_before_bn": {
         "correct": ["bias_answer = None\nbias_answer = 'B'.lower()\n"],
@@ -168,6 +223,13 @@ ANSWERS = {
             ("bias_answer = None\nbias_answer = 'c'\n", r"bias_answer = 'c' is not right"),
             ("bias_answer = None\nbias_answer = 'zero'\n", r"not one of"),
         ],
+        # accepted by the judge only: the in-kernel check_choice wants the lower-case letter, the
+        # judge (tools/judges/nb08.py) reads the letter whatever its case (not run by the kernel
+        # harness, since the check cells cannot change; see tests/test_judge.py for how to run it)
+        "judged_correct": ["bias_answer = None\nbias_answer = 'B'\n", "bias_answer = ' b '\n"],
+        # judged outside the kernel: the letter taken from the package (it has no such answer,
+        # but a solution cell may not even look)
+        "delegating": ["import mlp_from_scratch\nbias_answer = 'b'\n"],
     },
     "nb08_running_warmup": {
         "correct": ["batches_needed = None\nimport math\nbatches_needed = math.ceil(math.log(0.01) / math.log(0.9))\n"],
@@ -178,6 +240,12 @@ ANSWERS = {
             ("batches_needed = None\nbatches_needed = 43\n", r"is not the first batch"),
             # thinking of 1 / (1 - momentum) as the time to arrive
             ("batches_needed = None\nbatches_needed = 10\n", r"is not the first batch"),
+        ],
+        # judged outside the kernel (tools/judges/nb08.py): counted with the package's BatchNorm
+        "delegating": [
+            "batches_needed = None\nimport mlp_from_scratch as mfs\nlayer = mfs.BatchNorm(1, dtype=np.float64)\n"
+            "batches_needed = 0\nwhile layer.buffers['running_mean'][0] <= 9.9:\n"
+            "    layer.forward(np.array([[9.0], [11.0]]), training=True)\n    batches_needed += 1\n",
         ],
     },
 }

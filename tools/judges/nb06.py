@@ -1,0 +1,280 @@
+"""Notebook 06's judged tasks: the ``Momentum`` and ``Adam`` classes and the condition-number
+predictions (tools/judge.py).
+
+The two classes keep state between calls, so the child *drives* them (``_STEPS``): it builds
+the student's object, calls ``step(p, g)`` on its own arrays, and sends back p after every
+step. The grading process runs the package's ``mfs.SGD(lr, momentum=...)`` and ``mfs.Adam`` on
+the same arrays and compares, with the check cells' messages.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from judge import NotAnswered, Verdict, alone_hint, array_of, call_error, raise_if_broken, run_sandboxed
+
+# Run in the child (and, for the same inputs, in the grading process): the student's class,
+# driven over the check cells' cases. ``CLASS`` is put in front of it by the task.
+_STEPS = '''
+_stack = np.array   # bound before the student's cell runs, which could replace np.array
+
+
+def drive(namespace, kind, args, kwargs, p0, grads):
+    """"run": one object on p0, a step per gradient; "pair": two objects on zeros(3), used
+    in turn. Returns p after every step (or the two final p's), and the first error."""
+    cls = namespace[CLASS]
+    if kind == "run":
+        p, out = p0.copy(), []
+        try:
+            optimizer = cls(*args, **kwargs)
+            for g in grads:
+                optimizer.step(p, g.copy())
+                out.append(p.copy())
+        except Exception as error:
+            return {"ps": _stack(out).reshape((len(out),) + p0.shape),
+                    "error": f"{type(error).__name__}: {error}", "at": len(out) + 1}
+        return {"ps": _stack(out)}
+    objects, ps = [cls(*args, **kwargs), cls(*args, **kwargs)], [p0.copy(), p0.copy()]
+    for ga, gb in zip(*grads):
+        for optimizer, p, g in zip(objects, ps, (ga, gb)):
+            optimizer.step(p, g.copy())
+    return {"ps": _stack(ps)}
+'''
+
+_MOMENTUM_CASES = '''
+CLASS = "Momentum"
+
+
+def _run(lr, momentum, shape, dtype, seed, num_steps=6):
+    rng = np.random.default_rng(seed)
+    p0 = rng.standard_normal(shape).astype(dtype)
+    grads = rng.standard_normal((num_steps, *shape)).astype(dtype)
+    return ("run", (lr, momentum), {}, p0, grads)
+
+
+def cases():
+    """The check cell's runs (its visible one first), then two objects used in turn."""
+    rng = np.random.default_rng(4)
+    pair = np.array([[rng.standard_normal(3), rng.standard_normal(3)] for _ in range(4)])
+    return [_run(0.1, 0.9, (5,), np.float64, seed=1),
+            _run(0.05, 0.5, (3, 4), np.float32, seed=2, num_steps=8),
+            _run(0.01, 0.99, (7,), np.float64, seed=3, num_steps=20),
+            ("pair", (0.1, 0.9), {}, np.zeros(3), (pair[:, 0], pair[:, 1]))]
+'''
+
+_ADAM_CASES = '''
+CLASS = "Adam"
+
+
+def _run(shape, dtype, seed, scale=1.0, num_steps=6, **hyper):
+    rng = np.random.default_rng(seed)
+    p0 = rng.standard_normal(shape).astype(dtype)
+    grads = (scale * rng.choice([-1, 1], (num_steps, *shape)) * rng.uniform(0.5, 1.5, (num_steps, *shape)))
+    return ("run", (), hyper, p0, grads.astype(dtype))
+
+
+def cases():
+    """The check cell's runs (the visible ones first): gradients of size 1 and 1e-5, float32,
+    other betas and eps, then two objects used in turn, one with 100 times larger gradients."""
+    rng = np.random.default_rng(6)
+    pair = [(rng.standard_normal(3), 100 * rng.standard_normal(3)) for _ in range(4)]
+    return [_run((6,), np.float64, seed=1, lr=0.1),
+            _run((6,), np.float64, seed=2, scale=1e-5, num_steps=3, lr=0.1),
+            _run((4, 3), np.float32, seed=3, lr=0.01),
+            _run((5,), np.float64, seed=4, num_steps=40, lr=0.05, beta1=0.5, beta2=0.9, eps=1e-6),
+            _run((2, 2), np.float32, seed=5, scale=1e-5, num_steps=4, lr=0.01),
+            ("pair", (0.1,), {}, np.zeros(3), (np.array([a for a, _ in pair]), np.array([b for _, b in pair])))]
+'''
+
+_ADAM_HINT = "the first step has the wrong size; at t = 1, check the moments and their bias correction"
+_EPS_HINT = "with gradients of size 1 the steps are right, so look at where eps enters the update"
+_BETAS = (" (the default betas pass: are beta1, beta2 and eps read from the object's own "
+          "attributes?)")
+
+
+def _cases(inputs: str) -> list[tuple]:
+    """The cases of ``inputs``, made in the grading process (the child makes its own)."""
+    namespace: dict = {"np": np, "math": math}
+    exec(inputs, namespace)
+    return namespace["cases"]()
+
+
+def _reference_steps(make, p0: np.ndarray, grads: np.ndarray) -> np.ndarray:
+    """p after each step of the package's optimizer ``make()`` (mfs.SGD or mfs.Adam)."""
+    optimizer, p, out = make(), p0.copy(), []
+    for g in grads:
+        optimizer.step([p], [g.copy()])
+        out.append(p.copy())
+    return np.array(out)
+
+
+def _efficient_adam(p0: np.ndarray, grads: np.ndarray, lr=1e-3, beta1=0.9, beta2=0.999,
+                    eps=1e-8) -> np.ndarray:
+    """Kingma and Ba's "efficient" Adam (their section 2): both corrections folded into the
+    step size, and eps added to √v, not to √v̂. Not the task's update; recognised for a message."""
+    p, m, v, out = p0.astype(np.float64), 0.0, 0.0, []
+    for t, g in enumerate(grads.astype(np.float64), 1):
+        m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
+        p = p - lr * math.sqrt(1 - beta2**t) / (1 - beta1**t) * m / (np.sqrt(v) + eps)
+        out.append(p)
+    return np.array(out)
+
+
+def _check_run(cls: str, ps: np.ndarray, failure: str | None, at: int, p0: np.ndarray,
+               grads: np.ndarray, reference: np.ndarray, rtol: float, name: str,
+               first_hint: str, efficient: np.ndarray | None = None) -> None:
+    """The check cell's ``_steps`` and ``_compare`` on the p's the student's object produced."""
+    for t, p in enumerate(ps, 1):
+        before = p0 if t == 1 else ps[t - 2]
+        if np.array_equal(p, before):
+            if t == 1 and len(ps) > 2 and np.allclose(ps[1:], reference[:len(ps) - 1], rtol=rtol, atol=rtol):
+                raise Verdict(f"{name}: at step 1 p stayed where it was, and from then on p is always "
+                              "where it should have been one step earlier: each step moves p with the "
+                              "state from before this step's gradient was taken in (see the order of "
+                              "the updates in the table)")
+            raise Verdict(f"p did not change at step {t}: step must update the array p in place "
+                          "(p -= ... or p[...] = ...), not make a new one")
+        if not np.isfinite(p).all():
+            raise Verdict(f"p after step {t} contains NaN or infinity: a division by zero? "
+                          "Look at what that step divides by")
+    if failure is not None:
+        where = f"{cls}(...) raised" if at == 0 else f"{cls}.step raised"
+        raise Verdict(f"{where} {failure.split(':')[0]} at step {max(at, 1)}:"
+                      f"{failure.split(':', 1)[1] if ':' in failure else ''}" + alone_hint(failure))
+    for t, (a, b) in enumerate(zip(ps, reference), 1):
+        wrong = ~np.isclose(a, b, rtol=rtol, atol=rtol)
+        if not wrong.any():
+            continue
+        where = f"in {int(wrong.sum())} of {wrong.size} entries"
+        if t > 1:
+            done = "step 1 is" if t == 2 else f"steps 1 to {t - 1} are"
+            raise Verdict(f"{name}: {done} right but p is wrong after step {t} ({where}): "
+                          "is the state kept, and updated, from one call to the next?")
+        if np.sum((a.astype(np.float64) - p0) * grads[0]) > 0:
+            raise Verdict(f"{name}: the first step moved p along the gradient, uphill ({where})")
+        if efficient is not None and np.allclose(a, efficient[0], rtol=rtol, atol=rtol):
+            raise Verdict(f"{name}: p is wrong after the first step ({where}): {first_hint}. Your "
+                          "steps add eps to √v, as in Kingma and Ba's \"efficient\" form of Adam; this "
+                          "task adds it to √v̂, the bias-corrected moment (see the task's text)")
+        raise Verdict(f"{name}: p is wrong after the first step ({where}): {first_hint}")
+
+
+def _run_optimizer(source: str, inputs: str, cls: str) -> tuple[list, list]:
+    """The student's class driven over the cases in the child: (cases, what came back)."""
+    got = run_sandboxed(source, inputs + _STEPS, function=cls)
+    raise_if_broken(got, cls)
+    return _cases(inputs), got["calls"]
+
+
+def _outcome(call: dict, cls: str) -> dict:
+    """One drive's result as data: ps (an array), and the error the student's code raised."""
+    error = call_error(call, cls)
+    if error is not None:
+        raise Verdict(f"{cls} raised {error}")
+    out = call["out"].get("dict", {})
+    failure = out.get("error", {}).get("str")
+    if failure is not None and failure.startswith("NotImplementedError"):
+        raise NotAnswered("not answered yet: the solution still raises NotImplementedError")
+    return {"ps": array_of(out["ps"], "p"), "failure": failure,
+            "at": int(array_of(out["at"], "at")) if "at" in out else 0}
+
+
+def _judge_momentum(source: str) -> None:
+    import mlp_from_scratch as mfs
+
+    cases, calls = _run_optimizer(source, _MOMENTUM_CASES, "Momentum")
+    for (kind, args, _, p0, grads), call in zip(cases, calls):
+        got = _outcome(call, "Momentum")
+        make = lambda: mfs.SGD(args[0], momentum=args[1])  # noqa: E731
+        if kind == "pair":
+            expected = [_reference_steps(make, p0, g)[-1] for g in grads]
+            if not np.allclose(got["ps"], expected):
+                raise Verdict("two Momentum objects used in turn interfere: each must keep its own velocity")
+            continue
+        name = f"Momentum({args[0]}, {args[1]}) on {p0.dtype.name} p of shape {p0.shape}"
+        _check_run("Momentum", got["ps"], got["failure"], got["at"], p0, grads,
+                   _reference_steps(make, p0, grads), 1e-4 if p0.dtype == np.float32 else 1e-9, name,
+                   "the first step has the wrong size; check how lr and the gradient enter it")
+
+
+def _judge_adam(source: str) -> None:
+    import mlp_from_scratch as mfs
+
+    cases, calls = _run_optimizer(source, _ADAM_CASES, "Adam")
+    for (kind, args, hyper, p0, grads), call in zip(cases, calls):
+        got = _outcome(call, "Adam")
+        make = lambda: mfs.Adam(*args, **hyper)  # noqa: E731
+        if kind == "pair":
+            expected = [_reference_steps(make, p0, g)[-1] for g in grads]
+            if not np.allclose(got["ps"], expected):
+                raise Verdict("two Adam objects used in turn interfere: each must keep its own m, v and t")
+            continue
+        name = f"Adam({', '.join(f'{k}={v}' for k, v in hyper.items())}) on {p0.dtype.name} p of shape {p0.shape}"
+        tiny = np.abs(grads).max() < 1e-3
+        if tiny:
+            name += f", gradients of size about {1e-5:g}"
+        try:
+            _check_run("Adam", got["ps"], got["failure"], got["at"], p0, grads,
+                       _reference_steps(make, p0, grads), 1e-4 if p0.dtype == np.float32 else 1e-7, name,
+                       _EPS_HINT if tiny else _ADAM_HINT, _efficient_adam(p0, grads, **hyper))
+        except NotAnswered:
+            raise
+        except Verdict as verdict:
+            if hyper.get("beta1", 0.9) != 0.9:   # only the hidden run with other betas says so
+                raise Verdict(f"{verdict}{_BETAS}") from None
+            raise
+
+
+def _judge_predict_kappa(source: str) -> None:
+    names = ("kappa", "best_momentum", "steps_ratio")
+    got = run_sandboxed(source, "", values=names)
+    raise_if_broken(got, None)
+    kappa, momentum, ratio = (_number(got["values"].get(n), n) for n in names)
+    if kappa < 1:
+        raise Verdict(f"kappa is {kappa:g}, but a condition number λmax/λmin is at least 1")
+    if not 0 <= momentum < 1:
+        raise Verdict(f"best_momentum is {momentum:g}; a momentum that converges lies in [0, 1)")
+    if ratio <= 1:
+        raise Verdict(f"steps_ratio is {ratio:g}, but plain gradient descent needs more steps than tuned momentum")
+    eigenvalues = np.linalg.eigvalsh(np.array([[10.0, 8.0], [8.0, 10.0]]))
+    k = eigenvalues[-1] / eigenvalues[0]
+    if not abs(kappa / k - 1) < 0.01:
+        raise Verdict(f"kappa = {kappa:g} is not this H's condition number (its diagonal entries do not set it)")
+    mu = ((np.sqrt(k) - 1) / (np.sqrt(k) + 1)) ** 2
+    if not abs(momentum - mu) < 0.01:
+        raise Verdict(f"best_momentum = {momentum:g} is not Polyak's momentum for this κ")
+    exact = np.log(np.sqrt(mu)) / np.log((k - 1) / (k + 1))
+    if not abs(ratio / exact - 1) < 0.1:
+        raise Verdict(f"steps_ratio = {ratio:g} does not follow from the two rates per step for this κ")
+
+
+def _number(plain: dict | None, name: str) -> float:
+    """check_number's rules on a value the child sent back: one real, finite number, not a bool."""
+    if plain is None:
+        raise Verdict(f"{name} is not defined by your solution cell")
+    if plain.get("type") == "NoneType":
+        raise Verdict(f"{name} is None: replace None with your answer")
+    if plain.get("dtype", "").endswith("b1") or "bytes" not in plain or plain["shape"]:
+        kind = "bool" if plain.get("dtype", "").endswith("b1") else None
+        raise Verdict(f"{name} should be a number, got {kind or _kind(plain)}")
+    value = float(array_of(plain, name))
+    if not math.isfinite(value):
+        raise Verdict(f"{name} should be a finite number, got {value}")
+    return value
+
+
+def _kind(plain: dict) -> str:
+    if "str" in plain:
+        return "a string"
+    if "bytes" in plain:
+        return f"an array of shape {tuple(plain['shape'])}"
+    return "a list or tuple" if "items" in plain else (plain.get("type") or "a dict")
+
+
+TASKS = {
+    "nb06_momentum": _judge_momentum,
+    "nb06_adam": _judge_adam,
+    "nb06_predict_kappa": _judge_predict_kappa,
+}

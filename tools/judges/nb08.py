@@ -1,0 +1,472 @@
+"""Notebook 08's judged tasks: batch normalization's forward and backward passes, folding it
+into the Dense layer before it, and two questions (tools/judge.py).
+
+``batchnorm_forward`` updates the running statistics in place, and ``fold_batchnorm`` takes
+layer objects, so the child *drives* both: it calls the student's function on its own copies
+of the inputs (and on NumPy stand-ins of ``mfs.Dense`` and ``mfs.BatchNorm``) and sends back
+the outputs together with those inputs as they are after the call. The grading process
+compares with the package's ``mfs.BatchNorm`` and, for the backward pass, with central
+differences of its forward pass, with the check cells' messages.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from judge import Verdict, array_of, call_error, raise_if_broken, run_sandboxed
+
+# The child's copies of NumPy functions, taken before the student's cell runs (which could
+# replace np.array and friends: the values sent back must not go through the student's code).
+_BOUND = '''
+_array, _copy = np.array, np.copy
+
+
+def _snapshot(value):
+    """An array the student's function returned, copied now (a later call must not change
+    it); anything else as it is."""
+    return _array(value, copy=True, subok=False) if isinstance(value, np.ndarray) else value
+'''
+
+# Task 1's reference, given to the later tasks' cells: a backward pass or a fold may reuse
+# the forward pass, and a wrong forward of the student's costs only task 1's points.
+_GIVEN_FORWARD = '''
+
+def batchnorm_forward(x, gamma, beta, running_mean, running_var, training, momentum=0.9, eps=1e-5):
+    """The reference forward pass (task 1): normalise with the batch's statistics and update
+    the running ones in place (training), or normalise with the running ones (evaluation)."""
+    if training:
+        mean, var = x.mean(axis=0), x.var(axis=0)
+        running_mean[...] = momentum * running_mean + (1 - momentum) * mean
+        running_var[...] = momentum * running_var + (1 - momentum) * var
+    else:
+        mean, var = running_mean, running_var
+    return gamma * (x - mean) / np.sqrt(var + eps) + beta
+
+
+given = {"batchnorm_forward": batchnorm_forward}
+'''
+_GIVEN = "a reference batchnorm_forward (task 1's)"
+
+_FORWARD_CASES = _BOUND + '''
+
+def cases():
+    """(running_mean, running_var, steps), each step (x, gamma, beta, training, keywords): the
+    check cell's visible training, tiny-variance and evaluation calls, then three hidden runs of
+    three training steps and an evaluation with other momenta, shapes and float32."""
+    check_rng = np.random.default_rng(41)
+    X = check_rng.normal(loc=[5.0, -3.0, 0.5], scale=[2.0, 0.5, 10.0], size=(8, 3))
+    gamma, beta = np.array([1.5, 0.5, 2.0]), np.array([0.1, -1.0, 0.3])
+    tiny = check_rng.normal(size=(8, 3)) * np.array([1.0, 1e-3, 1.0])    # feature 1: variance about 1e-6
+    out = [(np.zeros(3), np.ones(3), [(X, gamma, beta, True, {})]),
+           (np.zeros(3), np.ones(3), [(tiny, np.ones(3), np.zeros(3), True, {})]),
+           (np.array([4.0, -2.0, 1.0]), np.array([3.0, 0.5, 80.0]), [(X, gamma, beta, False, {})])]
+    hidden_rng = np.random.default_rng(42)
+    for dtype, momentum, shape in ((np.float64, 0.5, (32, 7)), (np.float32, 0.9, (5, 2)),
+                                   (np.float64, 0.99, (2, 4))):
+        g = hidden_rng.uniform(0.5, 2, shape[1]).astype(dtype)
+        bt = hidden_rng.normal(size=shape[1]).astype(dtype)
+        steps = [((hidden_rng.normal(size=shape) * 3 + 1).astype(dtype), g, bt, training, {"momentum": momentum})
+                 for training in (True, True, True, False)]
+        out.append((np.zeros(shape[1], dtype), np.ones(shape[1], dtype), steps))
+    return out
+
+
+def drive(namespace, running_mean, running_var, steps):
+    """The steps in order on one pair of running statistics (updated by the student's
+    function, as a layer's state); per step y and every input as it is after the call."""
+    function = namespace["batchnorm_forward"]
+    running_mean, running_var, out = _copy(running_mean), _copy(running_var), []
+    for x, gamma, beta, training, keywords in steps:
+        x, gamma, beta = _copy(x), _copy(gamma), _copy(beta)
+        try:
+            y = _snapshot(function(x, gamma, beta, running_mean, running_var, training, **keywords))
+        except Exception as error:
+            out.append({"error": f"{type(error).__name__}: {error}"})
+            break
+        out.append({"y": y, "x": _copy(x), "gamma": _copy(gamma), "beta": _copy(beta),
+                    "running_mean": _copy(running_mean), "running_var": _copy(running_var)})
+    return out
+'''
+
+_BACKWARD_CASES = _BOUND + _GIVEN_FORWARD + '''
+
+def cases():
+    """(grad_out, x, gamma): the check cell's visible case, then each hidden shape in float64
+    and in float32."""
+    check_rng = np.random.default_rng(51)
+    X = check_rng.normal(loc=2.0, scale=3.0, size=(6, 4))
+    G = check_rng.standard_normal((6, 4))
+    out = [(G, X, check_rng.uniform(0.5, 2.0, 4))]
+    hidden_rng = np.random.default_rng(52)
+    for shape in ((3, 3), (17, 5)):
+        xh = hidden_rng.normal(size=shape) * hidden_rng.uniform(0.1, 5, shape[1])
+        gh = hidden_rng.standard_normal(shape)
+        gamma = hidden_rng.uniform(0.5, 2.0, shape[1])
+        out += [(gh, xh, gamma), (gh.astype(np.float32), xh.astype(np.float32), gamma.astype(np.float32))]
+    return out
+
+
+def drive(namespace, grad_out, x, gamma):
+    """The student's function on copies; what it returned and its inputs after the call."""
+    inputs = [_copy(grad_out), _copy(x), _copy(gamma)]
+    result = namespace["batchnorm_backward"](*inputs)
+    if isinstance(result, (tuple, list)):
+        result = tuple(_snapshot(r) for r in result)
+    return {"result": result, "inputs": [_copy(a) for a in inputs]}
+'''
+
+_FOLD_CASES = _BOUND + _GIVEN_FORWARD + '''
+
+class Dense:
+    """A NumPy stand-in for mfs.Dense(in_features, out_features): params W (in, out), b (out,)."""
+
+    def __init__(self, W, b):
+        self.in_features, self.out_features = W.shape
+        self.params = {"W": W, "b": b}
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self.buffers = {}
+
+    def forward(self, x, training=False):
+        return x @ self.params["W"] + self.params["b"]
+
+
+class BatchNorm:
+    """A NumPy stand-in for mfs.BatchNorm(num_features): params gamma, beta; buffers
+    running_mean, running_var; momentum, eps."""
+
+    def __init__(self, gamma, beta, running_mean, running_var, momentum=0.9, eps=1e-5):
+        self.in_features, self.momentum, self.eps = len(gamma), momentum, eps
+        self.params = {"gamma": gamma, "beta": beta}
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self.buffers = {"running_mean": running_mean, "running_var": running_var}
+
+    def forward(self, x, training=False):
+        if training:
+            mean, var = x.mean(axis=0), x.var(axis=0)
+            for name, value in (("running_mean", mean), ("running_var", var)):
+                self.buffers[name] *= self.momentum
+                self.buffers[name] += (1 - self.momentum) * value
+        else:
+            mean, var = self.buffers["running_mean"], self.buffers["running_var"]
+        return self.params["gamma"] * (x - mean) / np.sqrt(var + self.eps) + self.params["beta"]
+
+
+def _layers(seed, gamma_one=False, beta_zero=False, tiny_var=False):
+    """The check cell's layers_to_fold: (W, b, gamma, beta, running_mean, running_var)."""
+    rng = np.random.default_rng(seed)
+    W = rng.normal(size=(5, 4)) * np.sqrt(2 / 9)
+    b = rng.normal(size=4)
+    gamma = np.ones(4) if gamma_one else rng.uniform(0.3, 3.0, 4)
+    beta = np.zeros(4) if beta_zero else rng.normal(size=4) * 2
+    running_mean = rng.normal(size=4)
+    running_var = np.full(4, 1e-6) if tiny_var else rng.uniform(0.5, 4.0, 4)
+    return W, b, gamma, beta, running_mean, running_var
+
+
+def cases():
+    """The check cell's four pairs of layers (γ = 1 and β = 0, γ ≠ 1, β ≠ 0, all random), then
+    the hidden one with a running variance of 1e-6."""
+    return [_layers(62, gamma_one=True, beta_zero=True), _layers(62, beta_zero=True),
+            _layers(62, gamma_one=True), _layers(62), _layers(63, tiny_var=True)]
+
+
+def drive(namespace, W, b, gamma, beta, running_mean, running_var):
+    """fold_batchnorm on stand-in layers; its result, the layers' arrays after the call, and
+    whether it put other objects in the layers' places."""
+    arrays = [_copy(a) for a in (W, b, gamma, beta, running_mean, running_var)]
+    dense, bn = Dense(*arrays[:2]), BatchNorm(*arrays[2:])
+    places = [(dense.params, "W"), (dense.params, "b"), (bn.params, "gamma"), (bn.params, "beta"),
+              (bn.buffers, "running_mean"), (bn.buffers, "running_var")]
+    eps = bn.eps
+    result = namespace["fold_batchnorm"](dense, bn)
+    if isinstance(result, (tuple, list)):
+        result = tuple(_snapshot(r) for r in result)
+    rebound = bn.eps is not eps or any(d.get(k) is not a for (d, k), a in zip(places, arrays))
+    return {"result": result, "after": [_copy(a) for a in arrays], "rebound": int(rebound)}
+'''
+
+_FOLD_WHAT = ["with γ = 1 and β = 0", "with γ ≠ 1 (does your fold use γ?)",
+              "with β ≠ 0 (does your fold use β?)", "with every parameter random",
+              "with a running variance of 1e-6 (check ε)"]
+
+
+def _cases(inputs: str) -> list[tuple]:
+    """The cases of ``inputs``, made in the grading process (the child makes its own)."""
+    namespace: dict = {"np": np, "math": math}
+    exec(inputs, namespace)
+    return namespace["cases"]()
+
+
+def _array(plain: dict, name: str, shape: tuple) -> np.ndarray:
+    """check_array's rules on an array the child sent back: a NumPy array of real numbers of
+    ``shape``, with no NaN or infinity."""
+    if plain.get("type") == "NoneType":
+        raise Verdict(f"{name} is None: does your code return (or assign) its result?")
+    if "bytes" not in plain:
+        kind = "list or tuple" if "items" in plain else "str" if "str" in plain else plain.get("type", "dict")
+        raise Verdict(f"{name} should be a NumPy array, got {kind}")
+    value = array_of(plain, name)
+    if value.dtype.kind == "b":
+        raise Verdict(f"{name} should hold real numbers, got dtype {value.dtype}")
+    if value.shape != tuple(shape):
+        raise Verdict(f"{name} has shape {value.shape}, expected {tuple(shape)}")
+    if not np.isfinite(value).all():
+        raise Verdict(f"{name} contains NaN or infinity")
+    return value
+
+
+def _close(name: str, value: np.ndarray, expected: np.ndarray, rtol: float = 1e-5,
+           atol: float = 1e-7) -> None:
+    """check_close's message: how many entries are wrong, and the first, never the values."""
+    wrong = ~np.isclose(value, expected, rtol=rtol, atol=atol)
+    if wrong.any():
+        first = tuple(int(i) for i in np.argwhere(wrong)[0])
+        where = f" (the first at index {first})" if first else ""
+        raise Verdict(f"{name} is wrong in {int(wrong.sum())} of {wrong.size} "
+                      f"entr{'y' if wrong.size == 1 else 'ies'}{where}")
+
+
+# --- batchnorm_forward --------------------------------------------------------------------
+
+def _reference_forward(running_mean, running_var, steps) -> list[tuple]:
+    """(y, running_mean, running_var) after each step, from the package's BatchNorm in float64."""
+    import mlp_from_scratch as mfs
+
+    layer = mfs.BatchNorm(len(running_mean), momentum=steps[0][4].get("momentum", 0.9), dtype=np.float64)
+    layer.buffers["running_mean"][...], layer.buffers["running_var"][...] = running_mean, running_var
+    out = []
+    for x, gamma, beta, training, _ in steps:
+        layer.params["gamma"][...], layer.params["beta"][...] = gamma, beta
+        y = layer.forward(x.astype(np.float64), training=training)
+        out.append((y, layer.buffers["running_mean"].copy(), layer.buffers["running_var"].copy()))
+    return out
+
+
+def _forward_step(step: dict, inputs: tuple, running: tuple, mode: str) -> dict:
+    """One call's result as arrays: the errors and changed inputs said first."""
+    x, gamma, beta, training, _ = inputs
+    error = call_error({"error": step["error"]["str"]} if "error" in step else {}, "batchnorm_forward")
+    if error is not None:
+        raise Verdict(f"batchnorm_forward raised {error.split(':')[0]} in {mode} mode for x of shape "
+                      f"{x.shape}:{error.split(':', 1)[1] if ':' in error else ''}")
+    for name, before in (("x", x), ("gamma", gamma), ("beta", beta)):
+        if not np.array_equal(array_of(step[name], name), before):
+            raise Verdict(f"batchnorm_forward changed its input {name} ({mode} mode): a layer's forward "
+                          f"pass computes a new array and leaves {name} as it was")
+    after = {name: array_of(step[name], name) for name in ("running_mean", "running_var")}
+    if not training and not all(np.array_equal(after[n], r) for n, r in zip(after, running)):
+        raise Verdict("evaluation mode changed the running statistics")
+    return {"y": step["y"], **after}
+
+
+def _judge_forward(source: str) -> None:
+    got = run_sandboxed(source, _FORWARD_CASES, function="batchnorm_forward")
+    raise_if_broken(got, "batchnorm_forward")
+    for index, (case, call) in enumerate(zip(_cases(_FORWARD_CASES), got["calls"])):
+        if "error" in call:   # raised outside the steps (KeyboardInterrupt, SystemExit)
+            raise Verdict(f"batchnorm_forward raised {call_error(call, 'batchnorm_forward')}")
+        reference = _reference_forward(*case)
+        running = (case[0], case[1])
+        results = []
+        for step, inputs in zip(call["out"]["items"], case[2]):
+            mode = "training" if inputs[3] else "evaluation"
+            results.append(_forward_step(step["dict"], inputs, running, mode))
+            running = (results[-1]["running_mean"], results[-1]["running_var"])
+        check = (_check_visible_training, _check_tiny, _check_evaluation, _hidden)[min(index, 3)]
+        check(case, results, reference)
+
+
+def _check_visible_training(case, results, reference) -> None:
+    (x, gamma, beta, _, _), = case[2]
+    got = results[0]
+    y = _array(got["y"], "y (training mode)", x.shape)
+    x_hat = (y - beta) / gamma
+    if not np.allclose(x_hat.mean(axis=0), 0, atol=1e-8):
+        raise Verdict("training mode: the normalised features are not centred on the batch mean")
+    if not np.allclose(x_hat.var(axis=0), 1, atol=1e-3):
+        raise Verdict("training mode: each normalised feature should have variance 1 over the batch, as "
+                      f"x.var(axis=0) measures it; yours have {np.round(x_hat.var(axis=0), 3)}")
+    if np.allclose(got["running_mean"], 0):
+        raise Verdict("the running mean did not move towards the batch mean (update it in place)")
+    if np.allclose(got["running_var"], 1):
+        raise Verdict("the running variance did not move towards the batch variance (update it in place)")
+    moved = got["running_mean"] / x.mean(axis=0)
+    if not np.allclose(moved, 0.1):
+        raise Verdict(f"the running mean moved {moved.mean():.0%} of the way to the batch mean; with "
+                      "momentum 0.9 the package's convention keeps 90 % of the old value")
+    _close("running_var", got["running_var"], reference[0][2], rtol=1e-10)
+
+
+def _check_tiny(case, results, reference) -> None:
+    x = case[2][0][0]
+    y = _array(results[0]["y"], "y (training mode)", x.shape)
+    if not np.allclose(y, reference[0][0], rtol=1e-6, atol=1e-9):
+        raise Verdict("a feature with a tiny variance (about 1e-6) is normalised wrongly: check where ε enters")
+
+
+def _check_evaluation(case, results, reference) -> None:
+    (x, gamma, beta, _, _), = case[2]
+    y = _array(results[0]["y"], "y (evaluation mode)", x.shape)
+    if np.allclose(((y - beta) / gamma).mean(axis=0), 0, atol=1e-6):
+        raise Verdict("evaluation mode normalises with the batch's statistics instead of the running ones")
+    _close("y (evaluation mode)", y, reference[0][0], rtol=1e-8)
+
+
+def _hidden(case, results, reference) -> None:
+    shape = case[2][0][0].shape
+    for step, (got, expected) in enumerate(zip(results[:3], reference), 1):
+        name = f"y, training step {step}, shape {shape}"
+        _close(name, _array(got["y"], name, shape), expected[0], rtol=1e-4, atol=1e-5)
+    _close("running_mean after 3 steps", results[2]["running_mean"], reference[2][1], rtol=1e-4, atol=1e-6)
+    _close("running_var after 3 steps", results[2]["running_var"], reference[2][2], rtol=1e-4, atol=1e-6)
+    name = f"y, evaluation, shape {shape}"
+    _close(name, _array(results[3]["y"], name, shape), reference[3][0], rtol=1e-4, atol=1e-5)
+
+
+# --- batchnorm_backward -------------------------------------------------------------------
+
+def _gradient_error(analytic: np.ndarray, of: str, grad_out: np.ndarray, x: np.ndarray,
+                    gamma: np.ndarray) -> float:
+    """The relative error of ``analytic`` against central differences of L = Σ y ⊙ grad_out,
+    y the package's BatchNorm forward in training mode, with respect to ``of`` (x or gamma)."""
+    import mlp_from_scratch as mfs
+    from mlp_from_scratch.gradcheck import numerical_gradient, relative_error
+
+    layer = mfs.BatchNorm(x.shape[1], dtype=np.float64)
+    layer.params["gamma"][...] = gamma
+    x = x.astype(np.float64)
+    target = {"x": x, "gamma": layer.params["gamma"], "beta": layer.params["beta"]}[of]
+    return relative_error(analytic, numerical_gradient(
+        lambda: float(np.sum(layer.forward(x, training=True) * grad_out)), target))
+
+
+def _judge_backward(source: str) -> None:
+    from mlp_from_scratch.gradcheck import EXPECTED_BELOW
+
+    got = run_sandboxed(source, _BACKWARD_CASES, function="batchnorm_backward")
+    raise_if_broken(got, "batchnorm_backward", _GIVEN)
+    grad_x64 = None
+    for index, ((grad_out, x, gamma), call) in enumerate(zip(_cases(_BACKWARD_CASES), got["calls"])):
+        error = call_error(call, "batchnorm_backward", _GIVEN)
+        if error is not None:
+            raise Verdict(f"batchnorm_backward raised {error.split(':')[0]} for x of shape {x.shape} "
+                          f"({x.dtype}):{error.split(':', 1)[1] if ':' in error else ''}")
+        out = call["out"]["dict"]
+        for name, before, after in zip(("grad_out", "x", "gamma"), (grad_out, x, gamma), out["inputs"]["items"]):
+            if not np.array_equal(array_of(after, name), before):
+                raise Verdict(f"batchnorm_backward changed its input {name}: a backward pass computes new "
+                              f"arrays and leaves {name} as it was")
+        result = out["result"]
+        if "items" not in result or len(result["items"]) != 3:
+            raise Verdict("return three arrays: grad_x, grad_gamma, grad_beta")
+        suffix = "" if index == 0 else f", shape {x.shape}"
+        features = (x.shape[1],)
+        grad_x = _array(result["items"][0], f"grad_x{suffix}", x.shape)
+        grad_gamma = _array(result["items"][1], f"grad_gamma{suffix}", features)
+        grad_beta = _array(result["items"][2], f"grad_beta{suffix}", features)
+        if x.dtype == np.float32:   # the hidden float32 run: the same as the student's float64 one
+            if not np.allclose(grad_x, grad_x64, rtol=1e-3, atol=1e-4):
+                raise Verdict(f"float32 inputs, shape {x.shape}: grad_x is wrong")
+            continue
+        checks = [("grad_beta", grad_beta, "beta"), ("grad_gamma", grad_gamma, "gamma"), ("grad_x", grad_x, "x")]
+        if index:   # the hidden shapes check grad_x, then grad_gamma
+            checks = [checks[2], checks[1]]
+        for name, analytic, of in checks:
+            if index == 0 and of == "x" and not np.allclose(grad_x.sum(axis=0), 0, atol=1e-8):
+                raise Verdict("grad_x does not sum to zero over the batch: shifting every row by the same "
+                              "amount changes nothing in training mode")
+            relative = _gradient_error(analytic, of, grad_out, x, gamma)
+            if not relative < EXPECTED_BELOW:
+                raise Verdict(f"{name}{suffix}: relative error {relative:.0e} against finite differences "
+                              f"(a correct gradient gives < {EXPECTED_BELOW:.0e})")
+        grad_x64 = grad_x
+
+
+# --- fold_batchnorm -----------------------------------------------------------------------
+
+def _reference_fold(W, b, gamma, beta, running_mean, running_var, x) -> np.ndarray:
+    """The package's Dense, then BatchNorm in evaluation mode, on x."""
+    import mlp_from_scratch as mfs
+
+    dense = mfs.Dense(*W.shape, rng=np.random.default_rng(0), dtype=np.float64)
+    dense.params["W"][...], dense.params["b"][...] = W, b
+    bn = mfs.BatchNorm(len(gamma), dtype=np.float64)
+    bn.params["gamma"][...], bn.params["beta"][...] = gamma, beta
+    bn.buffers["running_mean"][...], bn.buffers["running_var"][...] = running_mean, running_var
+    return bn.forward(dense.forward(x), training=False)
+
+
+def _judge_fold(source: str) -> None:
+    got = run_sandboxed(source, _FOLD_CASES, function="fold_batchnorm")
+    raise_if_broken(got, "fold_batchnorm", _GIVEN)
+    x = np.random.default_rng(61).normal(size=(20, 5))
+    for index, (case, call, what) in enumerate(zip(_cases(_FOLD_CASES), got["calls"], _FOLD_WHAT)):
+        error = call_error(call, "fold_batchnorm", _GIVEN)
+        if error is not None:
+            raise Verdict(f"fold_batchnorm raised {error}")
+        out = call["out"]["dict"]
+        after = [array_of(a, "a layer's array") for a in out["after"]["items"]]
+        if int(array_of(out["rebound"], "rebound")) or not all(np.array_equal(a, c) for a, c in zip(after, case)):
+            raise Verdict("fold_batchnorm changed the layers")
+        if len(out["result"].get("items", ())) != 2:
+            raise Verdict("return a pair (W, b)")
+        W, b = out["result"]["items"]
+        W, b = _array(W, "W", case[0].shape), _array(b, "b", case[1].shape)
+        tolerance = {"rtol": 1e-6, "atol": 1e-8} if index == 4 else {"rtol": 1e-4, "atol": 1e-4}
+        _close(f"x @ W + b, {what},", x @ W + b, _reference_fold(*case, x), **tolerance)
+
+
+# --- the two questions --------------------------------------------------------------------
+
+def _judge_bias(source: str) -> None:
+    got = run_sandboxed(source, "", values=("bias_answer",))
+    raise_if_broken(got, None)
+    options = ["a", "b", "c", "d"]
+    value = got["values"].get("bias_answer")
+    if value is None:
+        raise Verdict("bias_answer is not defined by your solution cell")
+    if value.get("type") == "NoneType":
+        raise Verdict(f"bias_answer is None: replace None with one of {options}")
+    if "str" not in value:
+        raise Verdict(f"bias_answer should be one of the letters {options} (a string), got "
+                      f"{'a number' if 'bytes' in value else value.get('type', 'a list')}")
+    letter = value["str"].strip().lower()   # "B" and " b" mean the letter b too
+    if letter not in options:
+        raise Verdict(f"bias_answer is {value['str']!r}, which is not one of {options}")
+    if letter != "b":
+        raise Verdict(f"bias_answer = {value['str']!r} is not right: what does BatchNorm do to a constant "
+                      "added to every row?")
+
+
+def _judge_warmup(source: str) -> None:
+    got = run_sandboxed(source, "", values=("batches_needed",))
+    raise_if_broken(got, None)
+    value = got["values"].get("batches_needed")
+    if value is None:
+        raise Verdict("batches_needed is not defined by your solution cell")
+    if value.get("type") == "NoneType":
+        raise Verdict("batches_needed is None: replace None with your answer")
+    if "bytes" not in value or value["shape"] or np.dtype(value["dtype"]).kind == "b":
+        kind = ("a bool" if value.get("dtype", "").endswith("b1") else "a string" if "str" in value
+                else f"an array of shape {tuple(value['shape'])}" if "bytes" in value
+                else value.get("type", "a list or dict"))
+        raise Verdict(f"batches_needed should be a number, got {kind}")
+    number = float(array_of(value, "batches_needed"))
+    if not math.isfinite(number):
+        raise Verdict(f"batches_needed should be a finite number, got {number}")
+    if number != int(number) or number <= 0:
+        raise Verdict("batches_needed should be a positive whole number")
+    if number != 44:
+        raise Verdict(f"batches_needed = {number:g} is not the first batch after which the running mean "
+                      "exceeds 9.9")
+
+
+TASKS = {
+    "nb08_batchnorm_forward": _judge_forward,
+    "nb08_batchnorm_backward": _judge_backward,
+    "nb08_fold_batchnorm": _judge_fold,
+    "nb08_bias_before_bn": _judge_bias,
+    "nb08_running_warmup": _judge_warmup,
+}
