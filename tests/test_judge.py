@@ -150,3 +150,10 @@ def test_a_result_larger_than_a_pipe_comes_back_whole():
 def test_a_result_beyond_the_cap_is_refused_not_read():
     got = judge.run_sandboxed("big = np.zeros(10_000_000)\n", "", values=("big",))
     assert "more than 64 MB" in got["crashed"]
+
+
+def test_every_graded_task_of_the_series_is_judged():
+    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    graded = {t.grade_id for path in notebooks
+              for t in nbgrader_cells.tasks(nbformat.read(path, as_version=4))}
+    assert graded == set(judge.tasks()), "a task not judged, or a judge for no task"

@@ -191,15 +191,15 @@ def test_task_table_keeps_hand_written_minutes_and_marks_new_tasks(tmp_path):
     rows = task_table.tasks([tmp_path / "04_tiny.ipynb"])
     assert rows == [("04_tiny", "nb04_f", "def f(x):", 3.0)]
     first = task_table.render(rows, {})
-    assert "| 04_tiny | `nb04_f` | `def f(x):` | 3 | ? |" in first
-    text = "intro\n" + first.replace("| 3 | ? |", "| 3 | 12 |") + "\nend"
+    assert "| 04_tiny | `nb04_f` | `def f(x):` | 3 | kernel | ? |" in first
+    text = "intro\n" + first.replace("| 3 | kernel | ? |", "| 3 | kernel | 12 |") + "\nend"
     again = task_table.updated(text, [tmp_path / "04_tiny.ipynb"])
     assert again == "intro\n" + task_table.render(rows, {"nb04_f": "12"}) + "\nend"
-    assert "| **04_tiny** | | **total** | **3** | **12** |" in again
+    assert "| **04_tiny** | | **total** | **3** | | **12** |" in again
     assert task_table.updated(again, [tmp_path / "04_tiny.ipynb"]) == again
     nb.cells[4].metadata["nbgrader"]["points"] = 5
     nbformat.write(nb, tmp_path / "04_tiny.ipynb")
-    assert "| 04_tiny | `nb04_f` | `def f(x):` | 5 | 12 |" in \
+    assert "| 04_tiny | `nb04_f` | `def f(x):` | 5 | kernel | 12 |" in \
         task_table.updated(again, [tmp_path / "04_tiny.ipynb"])
 
 
