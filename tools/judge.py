@@ -313,6 +313,16 @@ def call_error(call: dict, name: str, alone: str = "") -> str | None:
     return call["error"] + alone_hint(call["error"], alone)
 
 
+def raise_if_changed(call: dict, function: str, names: list[str]) -> None:
+    """A Verdict if the call changed one of its array inputs (``names``: the arguments'
+    names, in order): a function must leave what it is given as it was."""
+    changed = [i for i in call.get("changed_inputs", []) if i < len(names)]
+    if changed:
+        name = names[changed[0]]
+        raise Verdict(f"{function} changed its input {name}: compute on a copy, or without "
+                      "writing into it (a caller still needs its arrays)")
+
+
 def alone_hint(error: str, alone: str = "") -> str:
     """On a NameError: that the judge runs the solution cell on its own, and with what."""
     if not error.startswith("NameError"):

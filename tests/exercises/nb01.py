@@ -102,6 +102,10 @@ ANSWERS = {
                 "    return grad_w, grad_b\n"),
         ],
         "wrong": [
+            # right numbers, but X scaled in place: the caller's data is changed
+            (GRADIENT_SIGNATURE + "    X /= len(X)\n    r = sigmoid(len(y) * (X @ w) + b) - y\n"
+             "    return X.T @ r, float(r.sum()) / len(y)\n",
+             r"neuron_gradients changed (its input X|the X it was given)"),
             # summed over the batch instead of averaged
             (GRADIENT_SIGNATURE + (
                 "    r = sigmoid(X @ w + b) - y\n"
@@ -127,6 +131,11 @@ ANSWERS = {
                 "    r = sigmoid(X @ w + b) - y\n"
                 "    return np.mean(X * r[:, None]), float(np.mean(r))\n"),
              r"grad_w should be a NumPy array|grad_w has shape"),
+            # X @ r for X^T @ r: the shapes do not fit, and the error is the student's own
+            (GRADIENT_SIGNATURE + (
+                "    r = (sigmoid(X @ w + b) - y) / len(X)\n"
+                "    return X @ r, float(r.sum())\n"),
+             r"neuron_gradients raised ValueError"),
         ],
         # the package's loss hands back dL/dz; the cell only multiplies it through
         "delegating": [

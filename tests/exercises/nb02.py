@@ -31,6 +31,9 @@ ANSWERS = {
             # weights multiplied from the wrong side (a transpose to make the shapes fit)
             (FORWARD + "    H = activation((W1.T @ X.T).T + b1)\n    return H, (W2 @ H.T).T + b2\n",
              r"two_layer_forward raised ValueError"),
+            # the inputs centred in place first: the caller's X changes
+            (FORWARD + "    X -= X.mean(axis=0)\n    H = activation(X @ W1 + b1)\n    return H, H @ W2 + b2\n",
+             r"two_layer_forward changed one of its inputs(, X: a forward pass|$)"),
             # the output computed from X, skipping the hidden layer's activation
             (FORWARD + "    Z1 = X @ W1 + b1\n    return activation(Z1), Z1 @ W2 + b2\n",
              r"Z for X \(5, 3\) is wrong"),

@@ -49,6 +49,9 @@ ANSWERS = {
                     "    dX = (W @ G.T).T\n    return dW, db, dX\n",
         ],
         "wrong": [
+            # right numbers, but G overwritten in place
+            (DENSE + "    dW, db, dX = X.T @ G, G.sum(axis=0), G @ W.T\n    G[:] = 0\n    return dW, db, dX\n",
+             r"dense_backward changed its input G"),
             # a missing transpose in dX: the shapes fit only for square layers
             (DENSE + "    return X.T @ G, G.sum(axis=0), G @ W\n", r"raised ValueError"),
             # a missing transpose that passes the visible layers' shapes? no: caught by the square hidden ones
@@ -187,6 +190,23 @@ ANSWERS = {
                                   "        losses.append(loss(network_forward(X, *params.values())[0], y)[0])\n"
                                   "    return losses\n",
              r"first loss returned is not the loss of the starting parameters"),
+            # the gradient kept beside each loss: the list holds pairs, not losses
+            (TRAIN + TRAIN_LOOP + "        for name, g in zip(['W1', 'b1', 'W2', 'b2'], grads):\n"
+                                  "            params[name] -= lr * g\n"
+                                  "        losses.append((loss_value, grad))\n    return losses\n",
+             r"train_xor should return one loss per epoch \(\d+\)"
+             r"(.*item 0 is a tuple|, got a list, not a list of numbers)"),
+            # only the last loss returned
+            (TRAIN + TRAIN_LOOP + "        for name, g in zip(['W1', 'b1', 'W2', 'b2'], grads):\n"
+                                  "            params[name] -= lr * g\n"
+                                  "        losses.append(loss_value)\n    return losses[-1]\n",
+             r"train_xor should return one loss per epoch \(\d+\)(.*, got a float|, got one number)"),
+            # the inputs centred in place: the caller's data changes
+            (TRAIN + "    X -= 0.5\n" + TRAIN_LOOP
+                   + "        for name, g in zip(['W1', 'b1', 'W2', 'b2'], grads):\n"
+                     "            params[name] -= lr * g\n"
+                     "        losses.append(loss_value)\n    return losses\n",
+             r"train_xor changed its input X"),
         ],
         # judged outside the kernel: the package's model does the work
         "delegating": [

@@ -12,7 +12,8 @@ import math
 
 import numpy as np
 
-from judge import Verdict, array_of, call_error, number_of, raise_if_broken, run_sandboxed
+from judge import (Verdict, array_of, call_error, number_of, raise_if_broken, raise_if_changed,
+                   run_sandboxed)
 
 # The notebook's helpers (cells 3 and 18), in NumPy: a solution may call them.
 _HELPERS = '''
@@ -116,6 +117,7 @@ def _judge_perceptron_epoch(source: str) -> None:
         error = call_error(call, "perceptron_epoch", _EPOCH_ALONE)
         if error:
             raise Verdict(f"perceptron_epoch raised {error}")
+        raise_if_changed(call, "perceptron_epoch", ["X", "y"])   # w: checked with the result
         w_new, b_new = _epoch_result(call["out"], w)
         _check_epoch(index, X, y, w, b, lr, w_new, b_new)
     if len(got["calls"]) != len(cases):
@@ -221,6 +223,7 @@ def _judge_neuron_gradient(source: str) -> None:
         error = call_error(call, "neuron_gradients", _GRADIENT_ALONE)
         if error:
             raise Verdict(f"neuron_gradients raised {error}")
+        raise_if_changed(call, "neuron_gradients", ["X", "y"])   # w: the drive passes a copy
         fields = call["out"].get("dict", {})
         if not fields or not number_of(fields["pair"], "pair"):
             raise Verdict("neuron_gradients should return a pair (grad_w, grad_b)")

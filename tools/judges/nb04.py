@@ -16,7 +16,8 @@ import math
 
 import numpy as np
 
-from judge import Verdict, alone_hint, array_of, call_error, number_of, raise_if_broken, run_sandboxed
+from judge import (Verdict, alone_hint, array_of, call_error, number_of, raise_if_broken,
+                   raise_if_changed, run_sandboxed)
 
 #: What a correct gradient's relative error against finite differences stays below, in float64
 #: (as ``mfs.checks.check_gradient``), and in float32 against the float64 gradient.
@@ -69,18 +70,6 @@ class MSE:
         return float(np.mean(diff * diff)), diff * (2 / diff.size)
 
 
-def _copied(value):
-    """A fresh copy of the arrays in a case: the student's function works on its own copies,
-    as in the notebook's checks."""
-    if isinstance(value, tuple):
-        return tuple(_copied(v) for v in value)
-    return np.array(value, copy=True) if isinstance(value, np.ndarray) else value
-
-
-def wrap(function):
-    def call(*case):
-        return function(*_copied(case))
-    return call
 '''
 
 # the notebook's worked helpers (section 6), which a solution may call
@@ -152,6 +141,13 @@ def _raised(call: dict, function: str, where: str = "", alone: str = "") -> None
     if error is not None:
         kind, _, message = error.partition(":")
         raise Verdict(f"{function} raised {kind}{' for ' + where if where else ''}:{message}")
+    raise_if_changed(call, function, _ARGUMENTS.get(function, []))
+
+
+#: The array arguments of each task's function, by position (for "changed its input").
+_ARGUMENTS = {"dense_backward": ["X", "W", "G"], "tanh_backward": ["Z", "G"],
+              "network_backward": ["grad_y_hat", "W1", "W2", "cache"],
+              "bce_grad": ["z", "y"], "scale_backward": ["X", "s", "G"]}
 
 
 def _gradient_error(value: np.ndarray, f, x: np.ndarray) -> float:
