@@ -54,14 +54,16 @@ def run_all_seconds(notebooks: list[Path]) -> float:
 
 def errors_in(autograded: Path) -> Counter:
     """How many cells of the autograded notebooks under ``autograded`` ended in each kind of
-    error; the interruptions at the cell time limit are counted as ``stall``."""
+    error; an interruption at the cell time limit is a ``stall``, counted with the notebook
+    and cell it happened in (so a stall can be told from a cell the load made slow)."""
     found: Counter = Counter()
     for path in autograded.glob("*/*/*.ipynb"):
-        for cell in nbformat.read(path, as_version=4).cells:
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     ename = output.get("ename", "")
-                    found["stall" if ename in ("KeyboardInterrupt", "CellTimeoutError")
+                    found[f"stall: {path.parent.name} cell {index}"
+                          if ename in ("KeyboardInterrupt", "CellTimeoutError")
                           else f"{path.parent.name}: {ename}"] += 1
     return found
 
@@ -103,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
                     seconds = time.perf_counter() - start
                     failed = [r.student for r in results if not r.ok]
                     errors = errors_in(root / "autograded")
-                    stalls += errors["stall"]
+                    stalls += sum(n for kind, n in errors.items() if kind.startswith("stall"))
                     print(f"{workers} worker(s), round {round_}: {len(students)} students in "
                           f"{seconds:.0f} s, {seconds / len(students):.0f} s per student, "
                           f"{3600 * len(students) / seconds:.0f} students per hour, slowest "

@@ -96,4 +96,5 @@ def test_grading_benchmark_counts_interrupted_cells_as_stalls(tmp_path):
     folder = tmp_path / "student000" / "01_perceptron"
     folder.mkdir(parents=True)
     nbformat.write(new_notebook(cells=cells), folder / "01_perceptron.ipynb")
-    assert grading.errors_in(tmp_path) == {"stall": 1, "01_perceptron: ZeroDivisionError": 1}
+    assert grading.errors_in(tmp_path) == {"stall: 01_perceptron cell 1": 1,
+                                          "01_perceptron: ZeroDivisionError": 1}
