@@ -96,7 +96,7 @@ PIN_THREADS := OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 MKL_NUM_THREADS=2
 # package's unit tests again on the NumPy versions of the compiled loops (as without Numba):
 # not the tests that run notebooks, a browser or nbgrader, which the first run covers.
 NOT_UNIT := $(addprefix --ignore=tests/,test_project.py test_exercise_checks.py test_browser.py \
-	test_grading_e2e.py test_numeric_setups.py)
+	test_grading_e2e.py test_numeric_setups.py test_figures.py)
 
 test: $(VENV)/.ready-dev  ## a maintainer's .venv (everything), then every test, as CI runs it
 	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" $(PIN_THREADS) $(BIN)/python -m pytest

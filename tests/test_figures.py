@@ -1,0 +1,122 @@
+"""The notebooks' figures show what their cells computed, under the labels the prose reads.
+
+These checks are about plotting scaffolding (legend texts, titles, which array a panel
+draws, labels inside the frame), so they live here rather than in the cells a student
+reads, where only the experiment and the check of its claim belong. Each check runs in the
+notebook's own kernel right after its cell, while the cell's names (``fig``, ``ax``,
+``axes``) are still bound: the notebook is executed up to its last checked cell with the
+checks inserted, by nbclient, as nbval runs it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+# notebook -> {cell id: code run right after that cell}
+CHECKS: dict[str, dict[str, str]] = {
+    "02_xor.ipynb": {
+        # every axis label of the 3-D panels is drawn whole, inside the figure
+        # (tight_layout does not see 3-D labels, so the cell places them by hand)
+        "21": """
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+canvas = FigureCanvasAgg(fig)     # plt.show() closed the figure and took its canvas
+canvas.draw()
+renderer, frame = canvas.get_renderer(), fig.bbox
+for ax in fig.axes:
+    for axis, text in [(ax.xaxis, "$x_1$"), (ax.yaxis, "$x_2$"), (ax.zaxis, None)]:
+        box = axis.label.get_window_extent(renderer)
+        assert text is None or axis.label.get_text() == text, axis.label.get_text()
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, \\
+            (ax.get_title(), axis.label.get_text())
+""",
+    },
+    "03_vectorized_layers.ipynb": {
+        # the three series, in the order and with the labels of the printed table
+        "17": """
+assert [t.get_text() for t in ax.get_legend().get_texts()] == list(timings)
+assert all(np.array_equal(line.get_ydata(), ts) for line, ts in zip(ax.get_lines(), timings.values()))
+""",
+        "35": """
+assert [ax.get_title() for ax in axes] == [title for _, title, _, _ in panels]
+assert all(np.array_equal(ax.get_images()[0].get_array(), array) for ax, (array, *_) in zip(axes, panels))
+""",
+    },
+    "04_backpropagation.ipynb": {
+        "9": """
+assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+    "forward difference (L(w+h) − L(w)) / h", "central difference (L(w+h) − L(w−h)) / 2h", "h = 1e-5"]
+assert np.array_equal(ax.get_lines()[1].get_ydata(), errors_central)
+""",
+        "19": """
+assert [ax.get_title() for ax in axes] == ["ReLU", "sigmoid", "tanh"]
+assert [[t.get_text() for t in ax.get_legend().get_texts()] for ax in axes] == [
+    [f"{name}(z)", f"{name}'(z)"] for name in ("ReLU", "sigmoid", "tanh")]
+""",
+        "66": """
+assert [ax.get_title() for ax in axes] == [f"{label}: lr = {rate} (seed {SEED})"
+                                           for label, rate in learning_rates.items()]
+assert all(np.array_equal(ax.get_lines()[0].get_ydata(), h["loss"]) for ax, h in zip(axes, histories.values()))
+""",
+    },
+    "05_initialization.ipynb": {
+        "15": """
+assert [line.get_label() for line in axes[0, 0].lines] == [f"gain {name}" for name in gains]
+assert np.array_equal(axes[1, 1].lines[2].get_ydata(), states["relu", "√2 (He)"].grad_stds)
+""",
+        # the one legend below both panels names every line of a panel, in order
+        "33": """
+assert [t.get_text() for t in fig.legends[0].get_texts()] == [line.get_label() for line in axes[0].lines]
+assert len(axes[0].lines) == 6 and axes[0].lines[0].get_label() == "inputs 0/1, weights × 0.1"
+""",
+    },
+    "09_mnist.ipynb": {
+        "11": """
+assert [t.get_text() for t in ax.get_legend().get_texts()] == ["perfectly balanced", "training (60,000)", "test (10,000)"]
+""",
+        # one row per variant of the ablation, labelled as the printed table
+        "42": """
+assert [t.get_text() for t in ax.get_yticklabels()] == list(ablation)
+assert [t.get_text() for t in ax.get_legend().get_texts()] == ["one seed", "mean of 3 seeds"]
+""",
+        "48": """
+assert colour_bar.ax.get_ylabel() == "test images (log scale)"
+""",
+    },
+}
+
+
+def with_checks(notebook: nbformat.NotebookNode, checks: dict[str, str]) -> nbformat.NotebookNode:
+    """The notebook up to its last checked cell, each check inserted right after its cell."""
+    ids = [cell.get("id") for cell in notebook.cells]
+    missing = sorted(set(checks) - set(ids))
+    assert not missing, f"checked cells {missing} are no longer in the notebook: update CHECKS"
+    cells = []
+    for cell in notebook.cells[: max(ids.index(key) for key in checks) + 1]:
+        cells.append(cell)
+        if cell.get("id") in checks:
+            cells.append(nbformat.v4.new_code_cell(checks[cell["id"]]))
+    notebook.cells = cells
+    return notebook
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_figures_show_what_their_cells_computed(name):
+    notebook = with_checks(nbformat.read(NOTEBOOKS / name, as_version=4), CHECKS[name])
+    # a failing check raises CellExecutionError with its traceback and the check's code
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+
+
+def test_a_figure_check_that_does_not_hold_fails():
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.set_title('loss')\nplt.show()",
+        id="1")])
+    with_checks(notebook, {"1": "assert ax.get_title() == 'accuracy'"})
+    with pytest.raises(Exception, match="AssertionError"):
+        NotebookClient(notebook, timeout=60, kernel_name="python3").execute()
