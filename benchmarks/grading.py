@@ -55,7 +55,8 @@ def run_all_seconds(notebooks: list[Path]) -> float:
 def errors_in(autograded: Path) -> Counter:
     """How many cells of the autograded notebooks under ``autograded`` ended in each kind of
     error; an interruption at the cell time limit is a ``stall``, counted with the notebook
-    and cell it happened in (so a stall can be told from a cell the load made slow)."""
+    and cell it happened in (so a training cell the load made slow can be told from a cell
+    that waits on a widget)."""
     found: Counter = Counter()
     for path in autograded.glob("*/*/*.ipynb"):
         for index, cell in enumerate(nbformat.read(path, as_version=4).cells):

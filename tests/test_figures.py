@@ -35,6 +35,13 @@ for ax in fig.axes:
         assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, \\
             (ax.get_title(), axis.label.get_text())
 """,
+        # one labelled bar series per network, its heights the table's counts
+        "26": """
+assert [t.get_text() for t in legend.get_texts()] == [*bars.columns, f"all {num_seeds} seeds"]
+assert [c.get_label() for c in ax.containers] == list(bars.columns)
+for container, name in zip(ax.containers, bars.columns):
+    assert [p.get_height() for p in container] == bars[name].tolist(), name
+""",
     },
     "03_vectorized_layers.ipynb": {
         # the three series, in the order and with the labels of the printed table
@@ -75,6 +82,69 @@ assert [t.get_text() for t in fig.legends[0].get_texts()] == [line.get_label() f
 assert len(axes[0].lines) == 6 and axes[0].lines[0].get_label() == "inputs 0/1, weights × 0.1"
 """,
     },
+    "06_optimizers.ipynb": {
+        "9": """
+assert [t.get_text() for t in axes[1].get_legend().get_texts()] == ["SGD, batch_size = 10", "full batch"]
+assert [t.get_text() for t in axes[0].get_xticklabels()] == ["10", "50", "200"]
+""",
+        "22": """
+assert sorted(t.get_text()[:12] for t in axes[1].get_legend().get_texts()) == sorted(
+    ["momentum, lr", "predicted μ*", "diverges: μ "])
+assert sorted(t.get_text()[:12] for t in axes[0].get_legend().get_texts()) == sorted(
+    ["predicted ln", "measured (gr", "η* = 2/(λmin", "diverges: lr"])
+""",
+        "52": """
+assert [t.get_text() for t in ax.get_legend().get_texts()] == ["with bias correction", "without bias correction"]
+""",
+        "55": """
+assert [t.get_text() for t in axes[0].get_legend().get_texts()] == defaults
+assert [t.get_text() for t in axes[1].get_legend().get_texts()] == ["SGD (lr 0.05)", "momentum 0.9 (lr 0.05)",
+                                                                     "SGD (lr 0.5)", "momentum 0.9 (lr 0.005)"]
+""",
+        "69": """
+assert [t.get_text() for t in ax.get_legend().get_texts()] == [f"random search, sigma = {s}" for s in sigmas] + [
+    "gradient descent with momentum"]
+""",
+        "72": """
+assert [t.get_text() for t in axes[1].get_legend().get_texts()] == list(schedules)
+""",
+        "79": """
+assert sorted(t.get_text() for t in axes[0].get_legend().get_texts()) == sorted(["at initialisation", *decay_settings])
+assert [t.get_text() for t in axes[0].get_xticklabels()] == list(groups)
+""",
+    },
+    "07_dropout.ipynb": {
+        "7": """
+assert [[line.get_label() for line in ax.get_lines()] for ax in axes] == [
+    ["training", "validation"], ["training"], ["validation", f"lowest (epoch {best_epoch})"]]
+""",
+        "24": """
+assert [line.get_label() for line in axes[0].get_lines()] == ["no dropout", "dropout p = 0.5"]
+""",
+        "28": """
+assert [c.get_label() for c in axes[0].containers] == ["last epoch: mean ± std", "early stopping: mean ± std"]
+""",
+    },
+    "08_batch_normalization.ipynb": {
+        "14": """
+assert [line.get_label() for line in axes[1].get_lines()] == [f"feature {j}" for j in range(4)]
+""",
+        "18": """
+assert [line.get_label() for line in axes[0].get_lines() if not line.get_label().startswith("_")] == \
+    ["plain", "BatchNorm", "chance, ln 10"]
+""",
+        "22": """
+assert [line.get_label() for line in axes[0].get_lines()] == ["plain", "BatchNorm"]
+""",
+        "32": """
+assert [line.get_label() for line in ax.get_lines()][:4] == [
+    "lr = 0.05, mean", "lr = 0.05, each seed", "lr = 0.05 × batch size / 64, mean", "lr = 0.05 × batch size / 64, each seed"]
+""",
+        "37": """
+assert [line.get_label() for line in ax.get_lines()] == [
+    "plain, mean", "plain, each seed", "BatchNorm, mean", "BatchNorm, each seed", "chance"]
+""",
+    },
     "09_mnist.ipynb": {
         "11": """
 assert [t.get_text() for t in ax.get_legend().get_texts()] == ["perfectly balanced", "training (60,000)", "test (10,000)"]
@@ -86,6 +156,10 @@ assert [t.get_text() for t in ax.get_legend().get_texts()] == ["one seed", "mean
 """,
         "48": """
 assert colour_bar.ax.get_ylabel() == "test images (log scale)"
+""",
+        "66": """
+assert [t.get_text() for t in example_figure.axes[1].get_xticklabels()] == [str(d) for d in range(10)]
+assert len(example_figure.axes[1].patches) == 10
 """,
     },
 }
