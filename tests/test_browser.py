@@ -336,11 +336,13 @@ def test_02_network_playground_fits_acts_once_trains_live_and_says_diverged(run_
     save(playground, "02_network_playground_diverged")
 
 
-def test_05_deep_net_fits_and_acts_once(run_notebook):
-    page = run_notebook("05_initialization.ipynb")
+@pytest.mark.parametrize("notebook", ["05_initialization", "08_batch_normalization"])
+def test_deep_net_fits_and_acts_once(run_notebook, notebook):
+    # 08 builds the same playground as 05, with batch norm switched on, after its own experiments
+    page = run_notebook(f"{notebook}.ipynb", timeout=300)
     playground = page.locator(".mlpfs-deep-net-playground")
     only_the_playground_is_printed(page, "mlpfs-deep-net-playground")
-    check_layout(page, playground, "05_deep_net_playground")
+    check_layout(page, playground, f"{notebook[:2]}_deep_net_playground")
     wrong = one_frame_per_action(page, playground, [
         ("mlpfs-he-button", "button"), ("mlpfs-xavier-button", "button"),
         ("mlpfs-depth-slider", "slider"), ("mlpfs-width-slider", "slider"),
