@@ -42,6 +42,11 @@ assert [c.get_label() for c in ax.containers] == list(bars.columns)
 for container, name in zip(ax.containers, bars.columns):
     assert [p.get_height() for p in container] == bars[name].tolist(), name
 """,
+        # each panel's first lines are the 20 seeds' loss curves, none longer than the sweep
+        "28": """
+for ax in axes:
+    assert all(len(line.get_xdata()) <= sweep_epochs for line in ax.get_lines()[:num_seeds]), ax.get_title()
+""",
     },
     "03_vectorized_layers.ipynb": {
         # the three series, in the order and with the labels of the printed table
@@ -65,13 +70,19 @@ assert [ax.get_title() for ax in axes] == ["ReLU", "sigmoid", "tanh"]
 assert [[t.get_text() for t in ax.get_legend().get_texts()] for ax in axes] == [
     [f"{name}(z)", f"{name}'(z)"] for name in ("ReLU", "sigmoid", "tanh")]
 """,
-        "66": """
+        "72": """
+assert np.array_equal(ax.get_lines()[0].get_ydata(), losses)
+""",
+        "81": """
 assert [ax.get_title() for ax in axes] == [f"{label}: lr = {rate} (seed {SEED})"
                                            for label, rate in learning_rates.items()]
 assert all(np.array_equal(ax.get_lines()[0].get_ydata(), h["loss"]) for ax, h in zip(axes, histories.values()))
 """,
     },
     "05_initialization.ipynb": {
+        "7": """
+assert [line.get_label() for line in axes[0].lines] == [f"hidden unit {j}" for j in range(3)]
+""",
         "15": """
 assert [line.get_label() for line in axes[0, 0].lines] == [f"gain {name}" for name in gains]
 assert np.array_equal(axes[1, 1].lines[2].get_ydata(), states["relu", "√2 (He)"].grad_stds)
@@ -81,34 +92,40 @@ assert np.array_equal(axes[1, 1].lines[2].get_ydata(), states["relu", "√2 (He)
 assert [t.get_text() for t in fig.legends[0].get_texts()] == [line.get_label() for line in axes[0].lines]
 assert len(axes[0].lines) == 6 and axes[0].lines[0].get_label() == "inputs 0/1, weights × 0.1"
 """,
+        "24": """
+assert [line.get_label() for line in ax.lines[::4]] == [f"gain {name}" for name in tanh_gains]
+""",
+        "44": """
+assert [line.get_label() for line in axes[1].lines][:2] == ["gain 0.5 (too small)", "gain 1 (Xavier)"]
+""",
     },
     "06_optimizers.ipynb": {
         "9": """
 assert [t.get_text() for t in axes[1].get_legend().get_texts()] == ["SGD, batch_size = 10", "full batch"]
 assert [t.get_text() for t in axes[0].get_xticklabels()] == ["10", "50", "200"]
 """,
-        "22": """
+        "25": """
 assert sorted(t.get_text()[:12] for t in axes[1].get_legend().get_texts()) == sorted(
     ["momentum, lr", "predicted μ*", "diverges: μ "])
 assert sorted(t.get_text()[:12] for t in axes[0].get_legend().get_texts()) == sorted(
     ["predicted ln", "measured (gr", "η* = 2/(λmin", "diverges: lr"])
 """,
-        "52": """
+        "55": """
 assert [t.get_text() for t in ax.get_legend().get_texts()] == ["with bias correction", "without bias correction"]
 """,
-        "55": """
+        "58": """
 assert [t.get_text() for t in axes[0].get_legend().get_texts()] == defaults
 assert [t.get_text() for t in axes[1].get_legend().get_texts()] == ["SGD (lr 0.05)", "momentum 0.9 (lr 0.05)",
                                                                      "SGD (lr 0.5)", "momentum 0.9 (lr 0.005)"]
 """,
-        "69": """
+        "72": """
 assert [t.get_text() for t in ax.get_legend().get_texts()] == [f"random search, sigma = {s}" for s in sigmas] + [
     "gradient descent with momentum"]
 """,
-        "72": """
+        "75": """
 assert [t.get_text() for t in axes[1].get_legend().get_texts()] == list(schedules)
 """,
-        "79": """
+        "85": """
 assert sorted(t.get_text() for t in axes[0].get_legend().get_texts()) == sorted(["at initialisation", *decay_settings])
 assert [t.get_text() for t in axes[0].get_xticklabels()] == list(groups)
 """,

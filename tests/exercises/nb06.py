@@ -26,6 +26,32 @@ MOMENTS = '''
         self.m = self.beta1 * self.m + (1 - self.beta1) * g
         self.v = self.beta2 * self.v + (1 - self.beta2) * g**2
 '''
+NESTEROV = '''
+class Nesterov:
+    def __init__(self, lr, momentum=0.9):
+        self.lr, self.momentum = lr, momentum
+        self.v = None
+
+    def step(self, p, g):
+        if self.v is None:
+            self.v = np.zeros_like(p)
+'''
+ADAMW = '''
+class AdamW:
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+        self.weight_decay = weight_decay
+        self.m = self.v = None
+        self.t = 0
+
+    def step(self, p, g):
+        if self.m is None:
+            self.m, self.v = np.zeros_like(p), np.zeros_like(p)
+'''
+ADAM_STEP = '''        m_hat = self.m / (1 - self.beta1**self.t)
+        v_hat = self.v / (1 - self.beta2**self.t)
+        adam_step = self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+'''
 PREDICT = '''
 kappa = None
 best_momentum = None
@@ -131,6 +157,102 @@ ANSWERS = {
                    "        if not isinstance(self.m, mlp_from_scratch.Adam):\n"
                    "            self.m = mlp_from_scratch.Adam(self.lr, self.beta1, self.beta2, self.eps)\n"
                    "        self.m.step([p], [g])\n",
+        ],
+    },
+    "nb06_nesterov": {
+        "correct": [
+            # CS231n's form: the velocity holds -lr times the sum; p moves by -mu v_old + (1 + mu) v_new
+            NESTEROV + "        v_old = self.v.copy()\n"
+                       "        self.v = self.momentum * self.v - self.lr * g\n"
+                       "        p += -self.momentum * v_old + (1 + self.momentum) * self.v\n",
+            # the velocity started from the first gradient and updated in place; mu^2 v + (1 + mu) g written out
+            NESTEROV.replace("self.v = np.zeros_like(p)", "self.v = np.array(g, dtype=float)\n            "
+                             "p[...] = p - self.lr * (1 + self.momentum) * g\n            return")
+            + "        mu = self.momentum\n"
+              "        p[...] = p - self.lr * (mu * mu * self.v + (1 + mu) * g)\n"
+              "        self.v *= mu\n        self.v += g\n",
+            # the change of variables left half done: p_{t+1} = p_t + lr mu v_t - lr (1 + mu) v_{t+1}
+            NESTEROV + "        v_old = self.v\n        self.v = self.momentum * self.v + g\n"
+                       "        p += self.lr * self.momentum * v_old - self.lr * (1 + self.momentum) * self.v\n",
+        ],
+        "wrong": [
+            # plain momentum (Task 1): the look-ahead forgotten
+            (NESTEROV + "        self.v = self.momentum * self.v + g\n        p -= self.lr * self.v\n",
+             r"your steps are plain momentum's \(Task 1\)"),
+            # the look-ahead's sign flipped
+            (NESTEROV + "        self.v = self.momentum * self.v + g\n"
+                        "        p -= self.lr * (g - self.momentum * self.v)\n",
+             r"p is wrong after the first step.*look-ahead point"),
+            # momentum applied twice: (1 + mu) times the velocity (right at step 1 only)
+            (NESTEROV + "        self.v = self.momentum * self.v + g\n"
+                        "        p -= self.lr * (self.v + self.momentum * self.v)\n",
+             r"step 1 is right but p is wrong after step 2.*v is not 0"),
+            # the velocity not kept between calls (right at step 1 only)
+            (NESTEROV + "        v = self.momentum * np.zeros_like(p) + g\n"
+                        "        p -= self.lr * (g + self.momentum * v)\n",
+             r"step 1 is right but p is wrong after step 2.*velocity kept"),
+            # a sign slip in the derivation: theta_t = p_t - lr mu v_t instead of p_t + lr mu v_t
+            (NESTEROV + "        v_old = self.v\n        self.v = self.momentum * self.v + g\n"
+                        "        p -= self.lr * ((1 + self.momentum) * self.v + self.momentum * v_old)\n",
+             r"step 1 is right but p is wrong after step 2.*derivation"),
+            # a new array instead of an in-place update
+            (NESTEROV + "        self.v = self.momentum * self.v + g\n"
+                        "        p = p - self.lr * (g + self.momentum * self.v)\n",
+             r"p did not change.*in place"),
+        ],
+        # judged outside the kernel (tools/judges/nb06.py): the package's SGD does the work
+        "delegating": [
+            "import mlp_from_scratch as mfs\n\n\nclass Nesterov:\n"
+            "    def __init__(self, lr, momentum=0.9):\n"
+            "        self.sgd = mfs.SGD(lr, momentum=momentum, nesterov=True)\n\n"
+            "    def step(self, p, g):\n        self.sgd.step([p], [g])\n",
+        ],
+    },
+    "nb06_adamw": {
+        "correct": [
+            # PyTorch's own order: shrink p first (Adam's step does not depend on p), then Adam's step
+            ADAMW + "        self.t += 1\n" + MOMENTS + "        p *= 1 - self.lr * self.weight_decay\n"
+            + ADAM_STEP + "        p -= adam_step\n",
+            # the decay from a copy of p taken before the step; both corrections folded into scalars
+            ADAMW + "        before = p.copy()\n        self.t += 1\n" + MOMENTS
+            + "        c1, c2 = 1 - self.beta1**self.t, np.sqrt(1 - self.beta2**self.t)\n"
+              "        p -= (self.lr * c2 / c1) * self.m / (np.sqrt(self.v) + self.eps * c2)\n"
+              "        p -= self.lr * self.weight_decay * before\n",
+        ],
+        "wrong": [
+            # Adam + L2: the decay added to the gradient, through m and v
+            (ADAMW + "        g = g + self.weight_decay * p\n        self.t += 1\n" + MOMENTS + ADAM_STEP
+             + "        p -= adam_step\n", r"λθ added to the gradient \(L2"),
+            # the decay not scaled by lr (the paper's form, with lambda_paper = weight_decay)
+            (ADAMW + "        self.t += 1\n" + MOMENTS + ADAM_STEP
+             + "        p -= adam_step + self.weight_decay * p\n", r"not scaled by lr: that is the paper's form"),
+            # the decay of p after Adam's step has moved it
+            (ADAMW + "        self.t += 1\n" + MOMENTS + ADAM_STEP
+             + "        p -= adam_step\n        p -= self.lr * self.weight_decay * p\n",
+             r"shrinks p after Adam's step has moved it"),
+            # no bias correction
+            (ADAMW + "        self.t += 1\n" + MOMENTS
+             + "        p -= self.lr * (self.m / (np.sqrt(self.v) + self.eps) + self.weight_decay * p)\n",
+             r"after the first step.*bias correction"),
+            # the decay divided by Adam's scale as well
+            (ADAMW + "        self.t += 1\n" + MOMENTS
+             + "        m_hat = self.m / (1 - self.beta1**self.t)\n        v_hat = self.v / (1 - self.beta2**self.t)\n"
+               "        p -= self.lr * (m_hat + self.weight_decay * p) / (np.sqrt(v_hat) + self.eps)\n",
+             r"pure decay.*only the decay moves p"),
+            # m, v and t not kept between calls
+            (ADAMW + "        self.t = 1\n        self.m = (1 - self.beta1) * g\n        self.v = (1 - self.beta2) * g**2\n"
+             + ADAM_STEP + "        p -= adam_step + self.lr * self.weight_decay * p\n",
+             r"step 1 is right but p is wrong after step 2.*state kept"),
+            # PyTorch's default weight_decay replaced by 0
+            (ADAMW.replace("weight_decay=1e-2", "weight_decay=0.0") + "        self.t += 1\n" + MOMENTS + ADAM_STEP
+             + "        p -= adam_step + self.lr * self.weight_decay * p\n", r"\(the default arguments\)"),
+        ],
+        # judged outside the kernel (tools/judges/nb06.py): the package's Adam does the Adam part
+        "delegating": [
+            "import mlp_from_scratch as mfs\n\n\nclass AdamW:\n"
+            "    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):\n"
+            "        self.adam, self.shrink = mfs.Adam(lr, beta1, beta2, eps), lr * weight_decay\n\n"
+            "    def step(self, p, g):\n        p *= 1 - self.shrink\n        self.adam.step([p], [g])\n",
         ],
     },
     "nb06_predict_kappa": {

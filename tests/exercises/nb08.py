@@ -8,6 +8,7 @@ FORWARD_SIGNATURE = ("def batchnorm_forward(x, gamma, beta, running_mean, runnin
                      "momentum=0.9, eps=1e-5):\n")
 BACKWARD_SIGNATURE = "def batchnorm_backward(grad_out, x, gamma, eps=1e-5):\n"
 FOLD_SIGNATURE = "def fold_batchnorm(dense, bn):\n"
+LAYERNORM_SIGNATURE = "def layernorm_backward(grad_out, x, gamma, eps=1e-5):\n"
 
 
 def forward(training_stats: str, update: str, evaluation: str, normalise: str) -> str:
@@ -30,6 +31,15 @@ BACKWARD_HEAD = (BACKWARD_SIGNATURE
                  + "    dgamma = (grad_out * x_hat).sum(axis=0)\n"
                  + "    dbeta = grad_out.sum(axis=0)\n"
                  + "    g = grad_out * gamma\n")
+
+# layer norm: the statistics of each row, over its features
+LAYERNORM_HEAD = (LAYERNORM_SIGNATURE
+                  + "    mu = x.mean(axis=1, keepdims=True)\n"
+                  + "    s = np.sqrt(x.var(axis=1, keepdims=True) + eps)\n"
+                  + "    x_hat = (x - mu) / s\n"
+                  + "    dgamma = (grad_out * x_hat).sum(axis=0)\n"
+                  + "    dbeta = grad_out.sum(axis=0)\n"
+                  + "    g = grad_out * gamma\n")
 
 FOLD_HEAD = (FOLD_SIGNATURE
              + "    gamma, beta = bn.params['gamma'], bn.params['beta']\n"
@@ -157,6 +167,91 @@ ANSWERS = {
               "    layer.forward(x, training=True)\n"
               "    grad_x = layer.backward(grad_out)\n"
               "    return grad_x, layer.grads['gamma'].copy(), layer.grads['beta'].copy()\n",
+        ],
+    },
+    "nb08_layernorm_backward": {
+        "correct": [
+            # batch norm's backward pass of the transpose (a private helper), gamma applied outside
+            "def _bn_backward(g_hat, x, eps):\n"
+            "    x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps)\n"
+            "    return (g_hat - g_hat.mean(axis=0) - x_hat * (g_hat * x_hat).mean(axis=0)) / np.sqrt(x.var(axis=0) + eps)\n"
+            "\n\n"
+            + LAYERNORM_SIGNATURE + (
+                "    x_hat = ((x.T - x.T.mean(axis=0)) / np.sqrt(x.T.var(axis=0) + eps)).T\n"
+                "    grad_x = _bn_backward((grad_out * gamma).T, x.T, eps).T\n"
+                "    return grad_x, np.einsum('nj,nj->j', grad_out, x_hat), grad_out.sum(axis=0)\n"),
+            # the chain rule through each row's variance and mean, step by step
+            LAYERNORM_HEAD + (
+                "    d = x.shape[1]\n"
+                "    d_var = np.sum(g * (x - mu), axis=1, keepdims=True) * -0.5 * s ** -3\n"
+                "    d_mu = -np.sum(g, axis=1, keepdims=True) / s\n"
+                "    dx = g / s + d_var * 2 * (x - mu) / d + d_mu / d\n"
+                "    return dx, dgamma, dbeta\n"),
+        ],
+        "wrong": [
+            # batch norm's formula unchanged: the statistics over the batch axis
+            (LAYERNORM_SIGNATURE + (
+                "    s = np.sqrt(x.var(axis=0) + eps)\n"
+                "    x_hat = (x - x.mean(axis=0)) / s\n"
+                "    g = grad_out * gamma\n"
+                "    dx = (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0)) / s\n"
+                "    return dx, (grad_out * x_hat).sum(axis=0), grad_out.sum(axis=0)\n"),
+             r"replacing row 1 of x and grad_out changed grad_x in other rows"),
+            # grad_gamma and grad_beta not summed over the batch
+            (LAYERNORM_HEAD + (
+                "    dx = (g - g.mean(axis=1, keepdims=True) - x_hat * (g * x_hat).mean(axis=1, keepdims=True)) / s\n"
+                "    return dx, grad_out * x_hat, grad_out\n"),
+             r"grad_gamma \(x of shape \(6, 4\)\) has shape \(6, 4\), expected \(4,\)"),
+            # grad_gamma summed over the features instead of the batch
+            (LAYERNORM_HEAD + (
+                "    dx = (g - g.mean(axis=1, keepdims=True) - x_hat * (g * x_hat).mean(axis=1, keepdims=True)) / s\n"
+                "    return dx, (grad_out * x_hat).sum(axis=1), grad_out.sum(axis=1)\n"),
+             r"grad_gamma \(x of shape \(6, 4\)\) has shape \(6,\), expected \(4,\)"),
+            # the unbiased variance (divides by D - 1)
+            (LAYERNORM_SIGNATURE + (
+                "    s = np.sqrt(x.var(axis=1, ddof=1, keepdims=True) + eps)\n"
+                "    x_hat = (x - x.mean(axis=1, keepdims=True)) / s\n"
+                "    g = grad_out * gamma\n"
+                "    dx = (g - g.mean(axis=1, keepdims=True) - x_hat * (g * x_hat).mean(axis=1, keepdims=True)) / s\n"
+                "    return dx, (grad_out * x_hat).sum(axis=0), grad_out.sum(axis=0)\n"),
+             r"grad_gamma \(x of shape \(6, 4\)\): relative error .* against finite differences"),
+            # the mean term of the gradient missing
+            (LAYERNORM_HEAD + (
+                "    dx = (g - x_hat * (g * x_hat).mean(axis=1, keepdims=True)) / s\n"
+                "    return dx, dgamma, dbeta\n"),
+             r"grad_x \(x of shape \(6, 4\)\) does not sum to zero over each row's features"),
+            # the x̂ term missing (only the mean of g removed)
+            (LAYERNORM_HEAD + (
+                "    dx = (g - g.mean(axis=1, keepdims=True)) / s\n"
+                "    return dx, dgamma, dbeta\n"),
+             r"grad_x \(x of shape \(6, 4\)\): relative error .* against finite differences"),
+            # gamma handed to batch norm's formula of the transpose: one per row, not per feature
+            (LAYERNORM_SIGNATURE + (
+                "    xt, gt = x.T, grad_out.T\n"
+                "    s = np.sqrt(xt.var(axis=0) + eps)\n"
+                "    x_hat = (xt - xt.mean(axis=0)) / s\n"
+                "    g = gt * gamma\n"
+                "    dx = (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0)) / s\n"
+                "    return dx.T, (gt * x_hat).sum(axis=1), gt.sum(axis=1)\n"),
+             r"layernorm_backward raised ValueError for x of shape \(6, 4\)"),
+            # computed in float64 whatever the inputs' dtype
+            (LAYERNORM_SIGNATURE + (
+                "    x, grad_out, gamma = (np.asarray(a, dtype=float) for a in (x, grad_out, gamma))\n"
+                "    s = np.sqrt(x.var(axis=1, keepdims=True) + eps)\n"
+                "    x_hat = (x - x.mean(axis=1, keepdims=True)) / s\n"
+                "    g = grad_out * gamma\n"
+                "    dx = (g - g.mean(axis=1, keepdims=True) - x_hat * (g * x_hat).mean(axis=1, keepdims=True)) / s\n"
+                "    return dx, (grad_out * x_hat).sum(axis=0), grad_out.sum(axis=0)\n"),
+             r"grad_x is float64 for float32 inputs"),
+        ],
+        # judged outside the kernel (tools/judges/nb08.py): the package's BatchNorm of the transpose
+        # (the package has no layer normalization of its own)
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + LAYERNORM_SIGNATURE
+            + "    inner = mfs.BatchNorm(x.shape[0], eps=eps, dtype=x.dtype)\n"
+              "    x_hat = inner.forward(x.T, training=True).T\n"
+              "    grad_x = inner.backward((grad_out * gamma).T).T\n"
+              "    return grad_x, (grad_out * x_hat).sum(axis=0), grad_out.sum(axis=0)\n",
         ],
     },
     "nb08_fold_batchnorm": {

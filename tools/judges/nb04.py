@@ -1,5 +1,6 @@
-"""Notebook 04's judged tasks: the backward passes, the XOR training loop and the three
-exercises (tools/judge.py).
+"""Notebook 04's judged tasks: the backward passes, the XOR training loop, the library of
+section 7 (``Dense``, the activation layers, ``Sequential``, ``check_layer_gradients``) and the
+three exercises (tools/judge.py).
 
 Every gradient a student's code returns is compared, in the grading process, with central
 differences of a loss computed there (``mfs.numerical_gradient``, the package's losses and
@@ -8,6 +9,12 @@ with reference pieces in place of the earlier ones (``network_backward`` gets a 
 ``dense_backward`` and ``tanh_backward``; ``train_xor`` a reference ``network_backward``), so
 a wrong earlier piece costs only its own points. ``train_xor`` is compared step for step
 with gradient descent run in the grading process from the same start.
+
+The library's classes keep state between calls, so the child drives them (forward, backward,
+parameters(), ...) and sends back copies of what they returned; ``Sequential`` is driven on
+the grader's reference layers (NumPy, recording their calls), not on the student's, and
+``check_layer_gradients`` is given the grader's layers, correct ones and ones with a planted
+bug.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import math
 import numpy as np
 
 from judge import (Verdict, alone_hint, array_of, call_error, number_of, raise_if_broken,
-                   raise_if_changed, run_sandboxed)
+                   raise_if_changed, raise_if_unanswered, run_sandboxed)
 
 #: What a correct gradient's relative error against finite differences stays below, in float64
 #: (as ``mfs.checks.check_gradient``), and in float32 against the float64 gradient.
@@ -647,11 +654,713 @@ def _judge_predict_error(source: str) -> None:
                       "by that factor")
 
 
+# --- the library (section 7): Dense, the activations, Sequential, check_layer_gradients ----
+#
+# The student's classes keep state between calls, so the child *drives* them: it builds the
+# object, calls forward and backward on copies of the inputs made before the student's code
+# ran, and sends back copies of what came back (plain ndarrays, made with np.array bound
+# before the student's cell ran), with the step that raised, if one did. Every verdict is
+# decided here, with the notebook's messages.
+
+_LIBRARY = _BASE + '''
+import warnings as _warnings
+
+_array, _ndarray, _isinstance, _type, _len, _str = np.array, np.ndarray, isinstance, type, len, str
+_dict, _list, _bool, _int, _float, _np_number = dict, list, bool, int, float, np.number
+_tobytes, _copy = np.ndarray.tobytes, np.ndarray.copy
+_errstate, _catch, _simplefilter = np.errstate, _warnings.catch_warnings, _warnings.simplefilter
+
+
+class _Stop(Exception):
+    """A step of the student's code raised: the drive stops there and says where."""
+
+
+def _snap(value):
+    """A returned value, kept: a plain ndarray copy; None; or the name of its type."""
+    if _isinstance(value, _ndarray):
+        return _array(value, copy=True, subok=False)
+    if value is None:
+        return None
+    return "<" + _type(value).__name__ + ">"
+
+
+def _same(a, b):
+    """The student's array a holds exactly b (b one of ours)."""
+    return _isinstance(a, _ndarray) and a.shape == b.shape and a.dtype == b.dtype and _tobytes(a) == _tobytes(b)
+
+
+def _step(out, what, call):
+    """Run one call of the student's code, as the notebook's check does: RuntimeWarnings are
+    errors; an error is recorded with the step (the stub's NotImplementedError included)."""
+    try:
+        with _catch(), _errstate(over="warn", divide="warn", invalid="warn"):
+            _simplefilter("error", RuntimeWarning)
+            return call()
+    except BaseException as error:
+        out["error"] = _type(error).__name__ + ": " + _str(error)
+        out["at"] = what
+        raise _Stop()
+
+
+def _param(layer, name):
+    params = getattr(layer, "params", None)
+    return params.get(name) if _isinstance(params, _dict) else None
+
+
+def _grad(layer, name):
+    grads = getattr(layer, "grads", None)
+    return grads.get(name) if _isinstance(grads, _dict) else None
+'''
+
+
+def _library_cases(inputs: str) -> list:
+    return _inputs(inputs)["cases"]()
+
+
+def _out(call: dict, function: str, where: str = "") -> dict:
+    """The drive's report as {name: plain}; a Verdict for a step that raised."""
+    error = call_error(call, function)
+    if error is not None:
+        raise Verdict(f"{function} raised {error}")
+    report = call["out"].get("dict", {})
+    if "error" in report:
+        failure = report["error"]["str"]
+        raise_if_unanswered(failure)
+        kind, _, message = failure.partition(":")
+        at = report["at"]["str"]
+        if kind == "RuntimeWarning":
+            raise Verdict(f"{at} gave a RuntimeWarning ({message.strip()}): the formula is not "
+                          "numerically stable for these inputs")
+        raise Verdict(f"{at} raised {kind}:{message}" + alone_hint(failure))
+    return report
+
+
+def _got(report: dict, key: str, name: str, shape: tuple | None = None) -> np.ndarray:
+    """A returned array with check_array's properties, in its words."""
+    plain = report.get(key)
+    if plain is None or plain.get("type") == "NoneType":
+        raise Verdict(f"{name} is None: does your code return (or assign) its result?")
+    if "str" in plain:
+        raise Verdict(f"{name} should be a NumPy array, got {plain['str'].strip('<>')}")
+    value = array_of(plain, name)
+    if value.dtype.kind not in "iuf":
+        raise Verdict(f"{name} should hold real numbers, got dtype {value.dtype}")
+    if shape is not None and value.shape != tuple(shape):
+        raise Verdict(f"{name} has shape {value.shape}, expected {tuple(shape)}")
+    if value.dtype.kind == "f" and not np.isfinite(value).all():
+        raise Verdict(f"{name} contains NaN or infinity")
+    return value
+
+
+def _flag(report: dict, key: str) -> bool:
+    return bool(number_of(report[key], key))
+
+
+def _close(name: str, value: np.ndarray, expected: np.ndarray, rtol=1e-5, atol=1e-7) -> None:
+    """check_close's verdict."""
+    wrong = ~np.isclose(value, expected, rtol=rtol, atol=atol)
+    if wrong.any():
+        first = tuple(int(i) for i in np.argwhere(wrong)[0])
+        where = f" (the first at index {first})" if first else ""
+        raise Verdict(f"{name} is wrong in {int(wrong.sum())} of {wrong.size} "
+                      f"entr{'y' if wrong.size == 1 else 'ies'}{where}")
+
+
+# --- nb04_dense_layer ---------------------------------------------------------------------
+
+_DENSE_LAYER = _LIBRARY + '''
+def _dense_case(batch, n_in, n_out, seed, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    return tuple(rng.standard_normal(shape).astype(dtype)
+                 for shape in [(n_in, n_out), (n_out,), (batch, n_in), (batch, n_out)])
+
+
+#: the check cell's layers: (batch, in, out, seed, dtype)
+BASIC = [(5, 3, 4, 1, "float64"), (2, 6, 1, 2, "float64"), (4, 4, 4, 3, "float64"), (1, 3, 2, 3, "float64"),
+         (3, 5, 5, 3, "float64"), (6, 2, 2, 3, "float64"), (5, 3, 4, 4, "float32")]
+
+
+def cases():
+    out = [("basic", _dense_case(b, i, o, s, np.dtype(d))) for b, i, o, s, d in BASIC]
+    W, b, x1, G = _dense_case(4, 3, 3, 5)
+    out.append(("two", (W, b, x1, np.random.default_rng(6).standard_normal(x1.shape), G)))
+    out.append(("update", _dense_case(3, 2, 4, 7)))
+    return out
+
+
+def drive(namespace, kind, arrays):
+    cls, out = namespace["Dense"], {}
+    try:
+        if kind == "basic":
+            W, b, x, G = arrays
+            sizes = f"W {W.shape}, x {x.shape}"
+            layer = _step(out, f"Dense(W, b) for {sizes}", lambda: cls(_copy(W), _copy(b)))
+            out["dicts"] = _isinstance(getattr(layer, "params", None), _dict) and _isinstance(getattr(layer, "grads", None), _dict)
+            out["kept"] = (out["dicts"] and _len(layer.params) == 2 and _same(_param(layer, "W"), W)
+                           and _same(_param(layer, "b"), b))
+            x_passed, G_passed = _copy(x), _copy(G)
+            out["y"] = _snap(_step(out, f"forward for {sizes}", lambda: layer.forward(x_passed)))
+            out["x_same"] = _same(x_passed, x)
+            out["grad_x"] = _snap(_step(out, f"backward for {sizes}", lambda: layer.backward(G_passed)))
+            out["G_same"] = _same(G_passed, G)
+            out["W_same"], out["b_same"] = _same(_param(layer, "W"), W), _same(_param(layer, "b"), b)
+            out["grad_W"], out["grad_b"] = _snap(_grad(layer, "W")), _snap(_grad(layer, "b"))
+        elif kind == "two":
+            W, b, x1, x2, G = arrays
+            layer = _step(out, "Dense(W, b)", lambda: cls(_copy(W), _copy(b)))
+            _step(out, "forward", lambda: layer.forward(_copy(x1)))
+            _step(out, "a second forward", lambda: layer.forward(_copy(x2)))
+            out["grad_x"] = _snap(_step(out, "backward", lambda: layer.backward(_copy(G))))
+            out["grad_W"] = _snap(_grad(layer, "W"))
+        else:
+            W, b, x, G = arrays
+            layer = _step(out, "Dense(W, b)", lambda: cls(_copy(W), _copy(b)))
+            _step(out, "forward", lambda: layer.forward(_copy(x)))
+
+            def update():
+                layer.params["W"] -= 0.5
+                layer.params["b"] += 1.0
+            _step(out, "changing self.params in place", update)
+            out["y"] = _snap(_step(out, "forward", lambda: layer.forward(_copy(x))))
+    except _Stop:
+        pass
+    return out
+
+
+given = {"mfs": _Package()}
+'''
+
+
+def _dense_L(W, b, x, G):
+    return lambda: float(np.sum((x @ W + b) * G))
+
+
+def _judge_dense_layer(source: str) -> None:
+    import mlp_from_scratch as mfs
+
+    got = run_sandboxed(source, _DENSE_LAYER, function="Dense")
+    raise_if_broken(got, "Dense")
+    for (kind, arrays), call in zip(_library_cases(_DENSE_LAYER), got["calls"]):
+        report = _out(call, "Dense")
+        if kind == "basic":
+            W, b, x, G = (a.copy() for a in arrays)
+            sizes = f"W {W.shape}, x {x.shape}"
+            if not _flag(report, "dicts"):
+                raise Verdict("a Dense layer needs the dicts self.params and self.grads (the layer contract)")
+            if not _flag(report, "kept"):
+                raise Verdict('Dense(W, b) should keep W and b as self.params["W"] and self.params["b"]')
+            if not _flag(report, "x_same"):
+                raise Verdict("forward changed its input x: a layer computes new arrays and leaves x as it was")
+            y = _got(report, "y", f"forward's output (for {sizes})", (len(x), W.shape[1]))
+            if not _flag(report, "G_same"):
+                raise Verdict("backward changed its input grad_y: a layer below or an optimizer may still need it")
+            for name in ("W", "b"):
+                if not _flag(report, f"{name}_same"):
+                    raise Verdict(f'backward changed self.params["{name}"]: backward computes gradients, '
+                                  "and only the optimizer changes the parameters")
+            grad_x = _got(report, "grad_x", f"backward's result dL/dx (for {sizes})", x.shape)
+            grad_W = _got(report, "grad_W", f'self.grads["W"] after backward (for {sizes})', W.shape)
+            grad_b = _got(report, "grad_b", f'self.grads["b"] after backward (for {sizes})', b.shape)
+            for name, value in [("forward's output", y), ("dL/dx", grad_x), ('self.grads["W"]', grad_W),
+                                ('self.grads["b"]', grad_b)]:
+                if value.dtype != x.dtype:
+                    raise Verdict(f"{name} is {value.dtype} for {x.dtype} inputs and parameters: "
+                                  "something changed the dtype")
+            if x.dtype == np.float32:
+                W, b, x, G = (a.astype(np.float64) for a in (W, b, x, G))
+                for name, value, wrt in [("dL/dx", grad_x, x), ('self.grads["W"]', grad_W, W),
+                                         ('self.grads["b"]', grad_b, b)]:
+                    error = mfs.relative_error(value, mfs.numerical_gradient(_dense_L(W, b, x, G), wrt))
+                    if not error < 1e-5:
+                        raise Verdict(f"{name} for float32 inputs: relative error {error:.0e} against "
+                                      "finite differences in float64")
+                continue
+            _close(f"forward's output (for {sizes})", y, x @ W + b)
+            for name, value, wrt in [("dL/dx", grad_x, x), ('self.grads["W"]', grad_W, W),
+                                     ('self.grads["b"]', grad_b, b)]:
+                _check_gradient(f"{name} for {sizes}", value, _dense_L(W, b, x, G), wrt)
+        elif kind == "two":
+            W, b, x1, x2, G = (a.copy() for a in arrays)
+            grad_x = _got(report, "grad_x", "dL/dx")
+            grad_W = _got(report, "grad_W", 'self.grads["W"]', W.shape)
+            first = mfs.relative_error(grad_W, mfs.numerical_gradient(_dense_L(W, b, x1, G), W))
+            last = mfs.relative_error(grad_W, mfs.numerical_gradient(_dense_L(W, b, x2, G), W))
+            if first < BELOW <= last:
+                raise Verdict("after forward(x1) and forward(x2), backward gave the gradients for x1: "
+                              "they must be for the input of the most recent forward")
+            _check_gradient('self.grads["W"] after two forwards', grad_W, _dense_L(W, b, x2, G), W)
+            if grad_x.shape != x2.shape:
+                raise Verdict(f"dL/dx has shape {grad_x.shape}, expected {x2.shape}")
+            _check_gradient("dL/dx after two forwards", grad_x, _dense_L(W, b, x2, G), x2)
+        else:
+            W, b, x, _ = arrays
+            y = _got(report, "y", "forward's output")
+            if not (y.shape == (len(x), W.shape[1]) and np.allclose(y, x @ (W - 0.5) + (b + 1.0))):
+                raise Verdict('after self.params["W"] and ["b"] were changed in place (as an optimizer '
+                              "does), forward did not compute with the new values: it must read self.params")
+
+
+# --- nb04_activation_layers ---------------------------------------------------------------
+
+_ACTIVATIONS = _LIBRARY + '''
+NAMES = ("ReLU", "Tanh", "Sigmoid")
+
+
+def _pair(shape, seed):
+    rng = np.random.default_rng(seed)
+    z, G = rng.standard_normal(shape) * 2, rng.standard_normal(shape)
+    z[np.abs(z) < 1e-3] = 0.5
+    return z, G
+
+
+def cases():
+    """The check cell's calls: (kind, class name, arrays)."""
+    out = []
+    for seed, shape in [(1, (5, 4)), (2, (1, 6)), (3, (7, 3))]:
+        out += [("basic", name, _pair(shape, seed)) for name in NAMES]
+    z32 = np.random.default_rng(4).standard_normal((4, 3)).astype(np.float32)
+    out += [("basic", name, (z32, np.ones_like(z32))) for name in NAMES]
+    rng = np.random.default_rng(5)
+    z1, z2, G = (rng.standard_normal((3, 4)) for _ in range(3))
+    out += [("two", name, (z1, z2, G)) for name in NAMES]
+    z0 = np.array([[0.0, 1.0, -1.0], [0.0, 0.0, 2.0]])
+    out.append(("basic", "ReLU", (z0, np.ones_like(z0))))
+    for dtype in (np.float64, np.float32):
+        big = np.array([[-1000.0, -100.0, -30.0, 0.0, 30.0, 100.0, 1000.0]], dtype=dtype)
+        out.append(("basic", "Sigmoid", (big, np.ones_like(big))))
+    return out
+
+
+def drive(namespace, kind, name, arrays):
+    out = {}
+    if name not in namespace:
+        return {"missing": name}
+    cls = namespace[name]
+    try:
+        layer = _step(out, name + "()", cls)
+        params, grads = getattr(layer, "params", None), getattr(layer, "grads", None)
+        out["empty"] = (_isinstance(params, _dict) and _isinstance(grads, _dict)
+                        and _len(params) == 0 and _len(grads) == 0)
+        if kind == "basic":
+            z, G = arrays
+            what = f"on z of shape {z.shape} ({z.dtype})"
+            z_passed, G_passed = _copy(z), _copy(G)
+            out["y"] = _snap(_step(out, f"{name}.forward {what}", lambda: layer.forward(z_passed)))
+            out["grad"] = _snap(_step(out, f"{name}.backward {what}", lambda: layer.backward(G_passed)))
+            out["z_same"], out["G_same"] = _same(z_passed, z), _same(G_passed, G)
+        else:
+            z1, z2, G = arrays
+            _step(out, name + ".forward", lambda: layer.forward(_copy(z1)))
+            _step(out, name + ".forward", lambda: layer.forward(_copy(z2)))
+            out["grad"] = _snap(_step(out, name + ".backward", lambda: layer.backward(_copy(G))))
+    except _Stop:
+        pass
+    return out
+
+
+given = {"mfs": _Package()}
+'''
+
+_ACTIVATION_FUNCTIONS = {"ReLU": lambda z: np.maximum(z, 0), "Tanh": np.tanh,
+                         "Sigmoid": lambda z: 0.5 * (1 + np.tanh(z / 2))}
+
+
+def _judge_activation_layers(source: str) -> None:
+    import mlp_from_scratch as mfs
+
+    got = run_sandboxed(source, _ACTIVATIONS, function=None)
+    raise_if_broken(got, None)
+    for name in ("ReLU", "Tanh", "Sigmoid"):
+        if name not in got["defined"]:
+            raise Verdict(f"your cell does not define the class {name}")
+    for (kind, name, arrays), call in zip(_library_cases(_ACTIVATIONS), got["calls"]):
+        report = _out(call, name)
+        f = _ACTIVATION_FUNCTIONS[name]
+        if not _flag(report, "empty"):
+            raise Verdict(f"{name}() should have params = {{}} and grads = {{}}: it has no parameters")
+        if kind == "two":
+            z1, z2, G = (a.copy() for a in arrays)
+            grad = _got(report, "grad", f"{name}.backward's result", z2.shape)
+            if mfs.relative_error(grad, mfs.numerical_gradient(lambda: float(np.sum(f(z2) * G)), z2)) >= BELOW:
+                raise Verdict(f"after forward(z1) and forward(z2), {name}.backward's result is not the "
+                              "gradient at z2: it must be for the input of the most recent forward")
+            continue
+        z, G = (a.copy() for a in arrays)
+        y = _got(report, "y", f"{name}.forward's output", z.shape)
+        grad = _got(report, "grad", f"{name}.backward's result", z.shape)
+        if not _flag(report, "z_same"):
+            raise Verdict(f"{name}.forward changed its input x: a layer computes new arrays and leaves its "
+                          "inputs as they were")
+        if not _flag(report, "G_same"):
+            raise Verdict(f"{name}.backward changed its input grad_y: a layer computes new arrays and leaves "
+                          "its inputs as they were")
+        for what, value in [("forward's output", y), ("backward's result", grad)]:
+            if value.dtype != z.dtype:
+                raise Verdict(f"{name}.{what} is {value.dtype} for {z.dtype} inputs: something changed the dtype")
+        if np.abs(z).max() >= 1000:        # the sigmoid at |z| up to 1e3
+            _close(f"Sigmoid.forward at z = ±30, ±100, ±1000 ({z.dtype.name})", y,
+                   np.array([[0, 0, 0, 0.5, 1, 1, 1]]), rtol=0, atol=1e-12)
+            _close(f"Sigmoid.backward at z = ±30, ±100, ±1000 ({z.dtype.name})", grad,
+                   np.array([[0, 0, 0, 0.25, 0, 0, 0]]), rtol=0, atol=1e-12)
+        elif np.any(z == 0):               # ReLU at exactly 0
+            if not np.array_equal(grad, [[0, 1, 0], [0, 0, 1]]):
+                raise Verdict("ReLU's backward at z = 0 should give 0 (the convention), and 1 * grad_y where z > 0")
+        elif z.dtype == np.float32:
+            _close(f"{name}.forward's output for float32 inputs", y, f(z.astype(np.float64)), rtol=1e-5, atol=1e-6)
+        else:
+            _close(f"{name}.forward's output", y, f(z))
+            _check_gradient(f"{name}.backward for z of shape {z.shape}", grad,
+                            lambda: float(np.sum(f(z) * G)), z)
+
+
+# --- nb04_sequential ----------------------------------------------------------------------
+
+_SEQUENTIAL = _LIBRARY + '''
+class _RefDense:
+    """The grader's reference Dense (NumPy): reads its params at every call."""
+
+    def __init__(self, W, b):
+        self.params = {"W": W, "b": b}
+        self.grads = {"W": np.zeros_like(W), "b": np.zeros_like(b)}
+
+    def forward(self, x, training=False):
+        self._x = x
+        return x @ self.params["W"] + self.params["b"]
+
+    def backward(self, grad_y):
+        self.grads["W"][...] = self._x.T @ grad_y
+        self.grads["b"][...] = grad_y.sum(axis=0)
+        return grad_y @ self.params["W"].T
+
+
+class _RefTanh:
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x, training=False):
+        self._y = np.tanh(x)
+        return self._y
+
+    def backward(self, grad_y):
+        return grad_y * (1 - self._y ** 2)
+
+
+class _RefReLU:
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x, training=False):
+        self._mask = x > 0
+        return np.maximum(x, 0)
+
+    def backward(self, grad_y):
+        return grad_y * self._mask
+
+
+class _Recorded:
+    """A reference layer that records the calls it gets (training: 1 True, 0 False, 2 other)."""
+
+    def __init__(self, layer, log, index):
+        self.layer, self.log, self.index = layer, log, index
+        self.params, self.grads = layer.params, layer.grads
+
+    def forward(self, x, training=False):
+        self.log.append((self.index, 1 if training is True else 0 if training is False else 2))
+        return self.layer.forward(x, training)
+
+    def backward(self, grad_y):
+        self.log.append((self.index, -1))
+        return self.layer.backward(grad_y)
+
+
+#: the check cell's networks: (layers, batch, seed)
+NETWORKS = [([("Dense", 3, 5), ("Tanh",), ("Dense", 5, 2)], 4, 1), ([("Dense", 4, 3)], 2, 2), ([("Tanh",)], 3, 3),
+            ([("Dense", 3, 4), ("ReLU",), ("Dense", 4, 4), ("Tanh",), ("Dense", 4, 2)], 5, 4),
+            ([("Dense", 4, 4), ("Tanh",), ("Dense", 4, 4)], 1, 5)]
+
+
+def setup(spec, batch, seed):
+    """The network's parameters, input and output gradient."""
+    rng = np.random.default_rng(seed)
+    params = [(rng.standard_normal(s[1:]) * np.sqrt(2 / sum(s[1:])), rng.standard_normal(s[2]) * 0.5)
+              if s[0] == "Dense" else None for s in spec]
+    n_in = spec[0][1] if spec[0][0] == "Dense" else 3
+    x = rng.standard_normal((batch, n_in))
+    n_out = next((s[2] for s in reversed(spec) if s[0] == "Dense"), n_in)
+    return params, x, rng.standard_normal((batch, n_out))
+
+
+def cases():
+    return [(spec, *setup(spec, batch, seed)) for spec, batch, seed in NETWORKS]
+
+
+def drive(namespace, spec, params, x, G):
+    out, log = {}, []
+    inner = [_RefDense(_copy(p[0]), _copy(p[1])) if s[0] == "Dense" else
+             {"Tanh": _RefTanh, "ReLU": _RefReLU}[s[0]]() for s, p in zip(spec, params)]
+    layers = [_Recorded(layer, log, i) for i, layer in enumerate(inner)]
+    what = f"a Sequential of {len(spec)} layer(s) ({', '.join(s[0] for s in spec)})"
+    try:
+        model = _step(out, f"Sequential(*layers) for {what}", lambda: namespace["Sequential"](*layers))
+        kept = getattr(model, "layers", None)
+        out["kept"] = (_isinstance(kept, _list) and _len(kept) == _len(layers)
+                       and all(a is b for a, b in zip(kept, layers)))
+        for training in (False, True):
+            del log[:]
+            x_passed = _copy(x)
+            call = (lambda: model.forward(x_passed, training=True)) if training else (lambda: model.forward(x_passed))
+            out[f"y{int(training)}"] = _snap(_step(out, f"forward for {what}", call))
+            out[f"log{int(training)}"] = _list(log)
+            out[f"x_same{int(training)}"] = _same(x_passed, x)
+        _step(out, f"forward for {what}", lambda: model.forward(_copy(x), training=True))
+        del log[:]
+        out["blog"] = log
+        G_passed = _copy(G)
+        out["grad_x"] = _snap(_step(out, "backward", lambda: model.backward(G_passed)))
+        out["blog"] = [i for i, _ in log]
+        out["G_same"] = _same(G_passed, G)
+        expected = [p for layer in inner for p in layer.params.values()]
+        got = _step(out, "parameters()", model.parameters)
+        out["params_n"] = _len(got) if _isinstance(got, _list) else -1
+        out["params_same"] = [a is b for a, b in zip(got, expected)] if _isinstance(got, _list) else []
+        got = _step(out, "gradients()", model.gradients)
+        out["grads_n"] = _len(got) if _isinstance(got, _list) else -1
+        out["grads"] = [_snap(g) for g in got] if _isinstance(got, _list) else []
+    except _Stop:
+        if "blog" in out:
+            out["blog"] = [i for i, _ in log]
+    return out
+
+
+given = {"mfs": _Package()}
+'''
+
+
+def _seq_forward(spec, params, x):
+    for s, p in zip(spec, params):
+        x = x @ p[0] + p[1] if s[0] == "Dense" else np.tanh(x) if s[0] == "Tanh" else np.maximum(x, 0)
+    return x
+
+
+def _judge_sequential(source: str) -> None:
+    got = run_sandboxed(source, _SEQUENTIAL, function="Sequential")
+    raise_if_broken(got, "Sequential")
+    for (spec, params, x, G), call in zip(_library_cases(_SEQUENTIAL), got["calls"]):
+        params = [None if p is None else (p[0].copy(), p[1].copy()) for p in params]
+        n, what = len(spec), f"a Sequential of {len(spec)} layer(s) ({', '.join(s[0] for s in spec)})"
+        report = call.get("out", {}).get("dict", {})
+        if "error" in report and report.get("at", {}).get("str") == "backward":
+            order = [int(number_of(i, "index")) for i in report["blog"]["items"]]
+            failure = report["error"]["str"]
+            raise_if_unanswered(failure)
+            if order and order[0] != n - 1:
+                raise Verdict(f"backward called the layers' backward starting at layer {order[0]} of "
+                              f"0..{n - 1}; it raised {failure.partition(':')[0]} there: in which order "
+                              "does the gradient pass through the layers?")
+            raise Verdict(f"Sequential.backward for {what} raised {failure}" + alone_hint(failure))
+        report = _out(call, "Sequential")
+        if not _flag(report, "kept"):
+            raise Verdict("Sequential(*layers) should keep the layers, in order, as the list self.layers")
+        for training in (0, 1):
+            shown = ", training=True" if training else ""
+            log = [[int(number_of(v, "log")) for v in entry["items"]] for entry in report[f"log{training}"]["items"]]
+            if not _flag(report, f"x_same{training}"):
+                raise Verdict("Sequential.forward changed its input x")
+            if [i for i, _ in log] != list(range(n)):
+                raise Verdict(f"forward(x{shown}) called the layers' forward in the order "
+                              f"{[i for i, _ in log]} (layer indices), not once each in order")
+            if any(t != training for _, t in log):
+                passed = [{1: True, 0: False}.get(t, "other") for _, t in log]
+                raise Verdict(f"forward(x{shown}) passed training={passed} to the layers: each layer must "
+                              "get the model's training")
+            y = _got(report, f"y{training}", f"Sequential.forward's output for {what}")
+            expected = _seq_forward(spec, params, x)
+            if y.shape != expected.shape:
+                raise Verdict(f"Sequential.forward's output for {what} has shape {y.shape}, expected {expected.shape}")
+            _close(f"Sequential.forward's output for {what}", y, expected)
+        if not _flag(report, "G_same"):
+            raise Verdict("Sequential.backward changed its input grad_y")
+        order = [int(number_of(i, "index")) for i in report["blog"]["items"]]
+        if order != list(range(n))[::-1]:
+            raise Verdict(f"backward called the layers' backward in the order {order} (layer indices "
+                          f"0..{n - 1}): in which order does the gradient pass through the layers?")
+        grad_x = _got(report, "grad_x", f"Sequential.backward's result (for {what})", x.shape)
+        L = lambda: float(np.sum(_seq_forward(spec, params, x) * G))  # noqa: E731
+        _check_gradient(f"dL/dx for {what}", grad_x, L, x)
+        expected = [(i, name, p) for i, pair in enumerate(params) if pair is not None
+                    for name, p in zip("Wb", pair)]
+        for method, count in [("parameters()", report["params_n"]), ("gradients()", report["grads_n"])]:
+            count = int(number_of(count, "count"))
+            if count != len(expected):
+                raise Verdict(f"{method} should return a list of {len(expected)} arrays for {what} "
+                              f"(one per parameter of every layer), got "
+                              + (f"{count}" if count >= 0 else "something else"))
+        same = [bool(number_of(s, "same")) for s in report["params_same"]["items"]]
+        for k, ((i, name, p), mine, g) in enumerate(zip(expected, same, report["grads"]["items"])):
+            if not mine:
+                raise Verdict(f"parameters()[{k}] should be layer {i}'s params['{name}'], that array itself "
+                              "(not a copy): an optimizer updates it in place")
+            if "bytes" not in g or tuple(g["shape"]) != p.shape:
+                raise Verdict(f"gradients()[{k}] should be layer {i}'s grads['{name}'], the gradient that "
+                              f"matches parameters()[{k}]")
+            _check_gradient(f"gradients()[{k}] (layer {i}'s {name}) for {what}", array_of(g, "gradient"), L, p)
+
+
+# --- nb04_check_layer_gradients -----------------------------------------------------------
+
+_CHECK_LAYER = _LIBRARY + '''
+class _Dense:
+    """The grader's layers (NumPy), correct ones and ones with a planted bug."""
+
+    def __init__(self, W, b):
+        self.params, self.grads = {"W": W, "b": b}, {}
+
+    def forward(self, x, training=False):
+        self._x = x
+        return x @ self.params["W"] + self.params["b"]
+
+    def backward(self, grad_y):
+        self.grads["W"], self.grads["b"] = self._x.T @ grad_y, grad_y.sum(axis=0)
+        return grad_y @ self.params["W"].T
+
+
+class _TanhDense(_Dense):
+    def forward(self, x, training=False):
+        self._a = np.tanh(super().forward(x, training))
+        return self._a
+
+    def backward(self, grad_y):
+        return super().backward(grad_y * (1 - self._a ** 2))
+
+
+class _TransposedDense(_Dense):
+    def backward(self, grad_y):
+        super().backward(grad_y)
+        return grad_y @ self.params["W"]
+
+
+class _DoubledBiasDense(_Dense):
+    def backward(self, grad_y):
+        grad_x = super().backward(grad_y)
+        self.grads["b"] = 2 * self.grads["b"]
+        return grad_x
+
+
+class _Tanh:
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x, training=False):
+        self._a = np.tanh(x)
+        return self._a
+
+    def backward(self, grad_y):
+        return grad_y * (1 - self._a ** 2)
+
+
+KINDS = {"Dense": _Dense, "TanhDense": _TanhDense, "TransposedDense": _TransposedDense,
+         "DoubledBiasDense": _DoubledBiasDense}
+
+
+def _layer(n_in, n_out, seed):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n_in, n_out)) * np.sqrt(2 / n_in), np.random.default_rng(seed + 100).standard_normal(n_out)
+
+
+def cases():
+    """(kind, W, b, x, what): the check cell's layers."""
+    rng = np.random.default_rng(1)
+    out = [("Dense", *_layer(3, 4, 2), rng.standard_normal((5, 3)), "a correct Dense(3, 4)"),
+           ("TransposedDense", *_layer(4, 4, 3), rng.standard_normal((5, 4)), "a Dense(4, 4) with a wrong dL/dx")]
+    rng = np.random.default_rng(4)
+    out += [("DoubledBiasDense", *_layer(3, 2, 5), rng.standard_normal((4, 3)),
+             "a Dense(3, 2) whose grads['b'] is twice too large"),
+            ("TanhDense", *_layer(3, 3, 6), rng.standard_normal((4, 3)), "a correct tanh(x W + b) layer"),
+            ("Tanh", None, None, rng.standard_normal((3, 5)), "a correct Tanh layer (no parameters)"),
+            ("TanhDense", *_layer(2, 3, 7), rng.standard_normal((6, 2)).astype(np.float32),
+             "a correct float64 tanh(x W + b) layer given a float32 x"),
+            ("Dense", *_layer(2, 2, 8), rng.standard_normal((1, 2)), "a correct Dense(2, 2) on a batch of 1")]
+    return out
+
+
+def drive(namespace, kind, W, b, x, what):
+    out = {}
+    layer = _Tanh() if kind == "Tanh" else KINDS[kind](_copy(W), _copy(b))
+    x_passed = _copy(x)
+    try:
+        result = _step(out, f"check_layer_gradients for {what}",
+                       lambda: namespace["check_layer_gradients"](layer, x_passed))
+    except _Stop:
+        return out
+    out["result"] = ("<" + _type(result).__name__ + ">" if _isinstance(result, (_bool, _ndarray))
+                     or not _isinstance(result, (_int, _float, _np_number)) else _array(result, subok=False))
+    out["params"] = {name: _snap(p) for name, p in layer.params.items()} if _isinstance(layer.params, _dict) else None
+    out["x_same"] = _same(x_passed, x)
+    return out
+
+
+given = {"mfs": _Package()}
+'''
+
+
+def _judge_check_layer_gradients(source: str) -> None:
+    got = run_sandboxed(source, _CHECK_LAYER, function="check_layer_gradients")
+    raise_if_broken(got, "check_layer_gradients")
+    for (kind, W, b, x, what), call in zip(_library_cases(_CHECK_LAYER), got["calls"]):
+        report = _out(call, "check_layer_gradients")
+        before = {} if W is None else {"W": W, "b": b}
+        after = report["params"].get("dict", {}) if "dict" in report["params"] else None
+        if after is None or set(after) != set(before):
+            raise Verdict(f"after check_layer_gradients, layer.params of {what} no longer holds the "
+                          "layer's arrays")
+        for name, saved in before.items():
+            plain = after[name]
+            now = array_of(plain, name) if "bytes" in plain else None
+            if now is None or now.shape != saved.shape:
+                raise Verdict(f"after check_layer_gradients, layer.params['{name}'] of {what} is no longer "
+                              "an array of its shape")
+            changed = ~(now == saved)
+            if changed.any():
+                raise Verdict(f"after check_layer_gradients, layer.params['{name}'] of {what} differs from "
+                              f"before in {int(changed.sum())} of {changed.size} entries: every perturbed "
+                              "entry must get back exactly the value it had")
+        if not _flag(report, "x_same"):
+            raise Verdict(f"check_layer_gradients changed the x it was given (for {what})")
+        plain = report["result"]
+        if "str" in plain:
+            raise Verdict(f"check_layer_gradients' result for {what} should be a number, got "
+                          f"{plain['str'].strip('<>')}")
+        value = number_of(plain, f"check_layer_gradients' result for {what}")
+        if not math.isfinite(value):
+            raise Verdict(f"check_layer_gradients' result for {what} should be a finite number, got {value}")
+        if kind == "TransposedDense":
+            if not value > 1e-3:
+                raise Verdict(f"for a Dense(4, 4) whose dL/dx is wrong (its parameter gradients are right), "
+                              f"check_layer_gradients returned {value:.1e}: a bug in dL/dx must show (> 1e-3)")
+        elif kind == "DoubledBiasDense":
+            if not value > 1e-3:
+                raise Verdict(f"for a Dense(3, 2) whose grads['b'] is twice too large (dL/dx and grads['W'] "
+                              f"right), check_layer_gradients returned {value:.1e}: every parameter's gradient "
+                              "must be checked")
+            if not abs(value - 1 / 3) < 1e-4:
+                raise Verdict(f"for a Dense(3, 2) whose grads['b'] is twice too large (the rest right), "
+                              f"check_layer_gradients returned {value:.4g}; a gradient twice too large has the "
+                              "relative error ||a - n|| / (||a|| + ||n||) = 1/3, and the result is the largest "
+                              "over x and every parameter")
+        elif not 0 <= value < BELOW:
+            raise Verdict(f"for {what}, whose gradients are right, check_layer_gradients returned "
+                          f"{value:.1e}; a correct layer gives < 1e-07 (central differences in float64)")
+
+
 TASKS = {
     "nb04_dense_backward": _judge_dense_backward,
     "nb04_tanh_backward": _judge_tanh_backward,
     "nb04_network_backward": _judge_network_backward,
     "nb04_train_xor": _judge_train_xor,
+    "nb04_dense_layer": _judge_dense_layer,
+    "nb04_activation_layers": _judge_activation_layers,
+    "nb04_sequential": _judge_sequential,
+    "nb04_check_layer_gradients": _judge_check_layer_gradients,
     "nb04_bce_grad": _judge_bce_grad,
     "nb04_scale_backward": _judge_scale_backward,
     "nb04_predict_error": _judge_predict_error,

@@ -1,10 +1,13 @@
-"""Notebook 06's judged tasks: the ``Momentum`` and ``Adam`` classes and the condition-number
-predictions (tools/judge.py).
+"""Notebook 06's judged tasks: the ``Momentum``, ``Adam``, ``Nesterov`` and ``AdamW`` classes and
+the condition-number predictions (tools/judge.py).
 
 The two classes keep state between calls, so the child *drives* them (``_STEPS``): it builds
 the student's object, calls ``step(p, g)`` on its own arrays, and sends back p after every
-step. The grading process runs the package's ``mfs.SGD(lr, momentum=...)`` and ``mfs.Adam`` on
-the same arrays and compares, with the check cells' messages.
+step. The grading process runs the package's ``mfs.SGD(lr, momentum=..., nesterov=...)`` and
+``mfs.Adam`` on the same arrays and compares, with the check cells' messages. Nesterov is also
+run on a quadratic bowl, whose gradient the child computes at the student's own p, against the
+look-ahead points of its definition; AdamW (not in the package) against mfs.Adam's step plus
+PyTorch's decoupled decay, made in the grading process.
 """
 
 from __future__ import annotations
@@ -22,15 +25,17 @@ _stack = np.array   # bound before the student's cell runs, which could replace 
 
 
 def drive(namespace, kind, args, kwargs, p0, grads):
-    """"run": one object on p0, a step per gradient; "pair": two objects on zeros(3), used
-    in turn. Returns p after every step (or the two final p's), and the first error."""
+    """"run": one object on p0, a step per gradient; "bowl": the same, but each step is given
+    the gradient H @ p of a quadratic bowl at the current p (grads holds H, once per step);
+    "pair": two objects on zeros(3), used in turn. Returns p after every step (or the two
+    final p's), and the first error."""
     cls = namespace[CLASS]
-    if kind == "run":
+    if kind in ("run", "bowl"):
         p, out = p0.copy(), []
         try:
             optimizer = cls(*args, **kwargs)
             for g in grads:
-                optimizer.step(p, g.copy())
+                optimizer.step(p, g.copy() if kind == "run" else g @ p)
                 out.append(p.copy())
         except Exception as error:
             return {"ps": _stack(out).reshape((len(out),) + p0.shape),
@@ -88,6 +93,86 @@ def cases():
             ("pair", (0.1,), {}, np.zeros(3), (np.array([a for a, _ in pair]), np.array([b for _, b in pair])))]
 '''
 
+_NESTEROV_CASES = '''
+CLASS = "Nesterov"
+
+
+def _run(lr, momentum, shape, dtype, seed, num_steps=6):
+    rng = np.random.default_rng(seed)
+    p0 = rng.standard_normal(shape).astype(dtype)
+    grads = rng.standard_normal((num_steps, *shape)).astype(dtype)
+    return ("run", (lr, momentum), {}, p0, grads)
+
+
+def _bowl(lr, momentum, eigenvalues, seed, num_steps=10):
+    rng = np.random.default_rng(seed)
+    Q = np.linalg.qr(rng.standard_normal((len(eigenvalues), len(eigenvalues))))[0]
+    H = Q @ np.diag(eigenvalues) @ Q.T
+    p0 = rng.standard_normal(len(eigenvalues))
+    return ("bowl", (lr, momentum), {}, p0, np.repeat(H[None], num_steps, axis=0))
+
+
+def cases():
+    """The check cell's runs (its visible ones first), then two objects used in turn."""
+    rng = np.random.default_rng(6)
+    pair = np.array([[rng.standard_normal(3), rng.standard_normal(3)] for _ in range(4)])
+    return [_run(0.1, 0.9, (5,), np.float64, seed=1),
+            _bowl(0.1, 0.9, [1.0, 4.0, 9.0], seed=2),
+            _run(0.05, 0.5, (3, 4), np.float32, seed=3, num_steps=8),
+            _run(0.01, 0.99, (7,), np.float64, seed=4, num_steps=20),
+            _bowl(0.02, 0.7, [0.5, 2.0, 10.0, 40.0], seed=5, num_steps=25),
+            ("pair", (0.1, 0.9), {}, np.zeros(3), (pair[:, 0], pair[:, 1]))]
+'''
+
+_ADAMW_CASES = '''
+CLASS = "AdamW"
+
+
+def _run(shape, dtype, seed, scale=1.0, num_steps=6, zero_steps=(), **hyper):
+    rng = np.random.default_rng(seed)
+    p0 = rng.standard_normal(shape).astype(dtype)
+    grads = scale * rng.choice([-1, 1], (num_steps, *shape)) * rng.uniform(0.5, 1.5, (num_steps, *shape))
+    grads[list(zero_steps)] = 0
+    return ("run", (), hyper, p0, grads.astype(dtype))
+
+
+def cases():
+    """The check cell's runs (the visible ones first, see _ADAMW_SPECS), then two objects used in turn."""
+    rng = np.random.default_rng(9)
+    ga, gb = rng.standard_normal((4, 3)), 100 * rng.standard_normal((4, 3))
+    return [_run((6,), np.float64, seed=1, lr=0.1, weight_decay=0.0),
+            _run((6,), np.float64, seed=2, num_steps=5, zero_steps=range(5), lr=0.1, weight_decay=0.1),
+            _run((6,), np.float64, seed=3, lr=0.1, weight_decay=0.1),
+            _run((4, 3), np.float32, seed=4, lr=0.01, weight_decay=0.05),
+            _run((5,), np.float64, seed=5, num_steps=40, lr=0.05, beta1=0.5, beta2=0.9, eps=1e-6, weight_decay=0.2),
+            _run((2, 2), np.float64, seed=6, scale=1e-5, num_steps=4, lr=0.01, weight_decay=0.1),
+            _run((5,), np.float64, seed=7, num_steps=8, zero_steps=(2, 3, 4), lr=0.05, weight_decay=0.1),
+            _run((3,), np.float64, seed=8),
+            ("pair", (0.1,), {"weight_decay": 0.1}, np.ones(3), (ga, gb))]
+'''
+
+# For each case of _ADAMW_CASES but the pair: (reference, what the name adds, first hint); the
+# reference "adam" is mfs.Adam (weight_decay = 0), "pure" the decay alone (g = 0), "full" Adam + decay.
+_ADAMW_HINT = ("with weight_decay = 0 and with g = 0 your steps are right, so look at how Adam's step and the decay "
+               "combine: which θ does the decay shrink, and does any of it reach m and v?")
+_ADAMW_L2 = ("your steps are Adam's with λθ added to the gradient (L2, as mfs.Adam(weight_decay=λ) does): the decay "
+             "then passes through m and v, which decoupled decay must not")
+_ADAMW_NO_LR = ("your decay shrinks p by weight_decay itself per step, not scaled by lr: that is the paper's form, "
+                "and this task uses PyTorch's (see the task's text)")
+_ADAMW_AFTER = ("your decay shrinks p after Adam's step has moved it; the decay shrinks θ as it was before the step "
+                "(see the task's text)")
+_ADAMW_SPECS = [
+    ("adam", "", "the first step has the wrong size; at t = 1, check the moments and their bias correction"),
+    ("pure", ", gradients 0 (pure decay)", "with g = 0 Adam's step is 0, and only the decay moves p"),
+    ("full", "", _ADAMW_HINT),
+    ("full", "", _ADAMW_HINT),
+    ("full", "", _ADAMW_HINT),
+    ("full", ", gradients of size about 1e-05",
+     "with gradients of size 1 the steps are right, so look at where eps enters the update"),
+    ("full", ", g = 0 at steps 3 to 5", _ADAMW_HINT),
+    ("full", " (the default arguments)", _ADAMW_HINT),
+]
+
 _ADAM_HINT = "the first step has the wrong size; at t = 1, check the moments and their bias correction"
 _EPS_HINT = "with gradients of size 1 the steps are right, so look at where eps enters the update"
 _BETAS = (" (the default betas pass: are beta1, beta2 and eps read from the object's own "
@@ -124,8 +209,13 @@ def _efficient_adam(p0: np.ndarray, grads: np.ndarray, lr=1e-3, beta1=0.9, beta2
 
 def _check_run(cls: str, ps: np.ndarray, failure: str | None, at: int, p0: np.ndarray,
                grads: np.ndarray, reference: np.ndarray, rtol: float, name: str,
-               first_hint: str, efficient: np.ndarray | None = None) -> None:
-    """The check cell's ``_steps`` and ``_compare`` on the p's the student's object produced."""
+               first_hint: str, efficient: np.ndarray | None = None,
+               later_hint: str = "is the state kept, and updated, from one call to the next?",
+               known: tuple[tuple[np.ndarray, str], ...] = ()) -> None:
+    """The check cell's ``_steps`` and ``_compare`` on the p's the student's object produced.
+    ``known``: (steps, message) of recognised wrong updates, said when every step matches one
+    (and not the reference: in float32 a wrong form can be as close as the right one);
+    ``grads[0]`` is the first gradient (for the uphill test)."""
     for t, p in enumerate(ps, 1):
         before = p0 if t == 1 else ps[t - 2]
         if np.array_equal(p, before):
@@ -143,6 +233,10 @@ def _check_run(cls: str, ps: np.ndarray, failure: str | None, at: int, p0: np.nd
         where = f"{cls}(...) raised" if at == 0 else f"{cls}.step raised"
         raise Verdict(f"{where} {failure.split(':')[0]} at step {max(at, 1)}:"
                       f"{failure.split(':', 1)[1] if ':' in failure else ''}" + alone_hint(failure))
+    right = len(ps) == len(reference) and np.allclose(ps, reference, rtol=rtol, atol=rtol)
+    for steps, message in () if right else known:
+        if len(steps) == len(ps) and np.allclose(ps, steps, rtol=rtol, atol=rtol):
+            raise Verdict(f"{name}: {message}")
     for t, (a, b) in enumerate(zip(ps, reference), 1):
         wrong = ~np.isclose(a, b, rtol=rtol, atol=rtol)
         if not wrong.any():
@@ -150,8 +244,7 @@ def _check_run(cls: str, ps: np.ndarray, failure: str | None, at: int, p0: np.nd
         where = f"in {int(wrong.sum())} of {wrong.size} entries"
         if t > 1:
             done = "step 1 is" if t == 2 else f"steps 1 to {t - 1} are"
-            raise Verdict(f"{name}: {done} right but p is wrong after step {t} ({where}): "
-                          "is the state kept, and updated, from one call to the next?")
+            raise Verdict(f"{name}: {done} right but p is wrong after step {t} ({where}): {later_hint}")
         if np.sum((a.astype(np.float64) - p0) * grads[0]) > 0:
             raise Verdict(f"{name}: the first step moved p along the gradient, uphill ({where})")
         if efficient is not None and np.allclose(a, efficient[0], rtol=rtol, atol=rtol):
@@ -227,6 +320,118 @@ def _judge_adam(source: str) -> None:
             raise
 
 
+_NESTEROV_FIRST = ("with v = 0 before it, work out from the definition θ₁ and the look-ahead point "
+                   "θ₁ - ημv₁: p must become the latter")
+_NESTEROV_LATER = ("from step 2 on v is not 0: is the velocity kept between calls, and do g and v enter the step "
+                   "as your derivation says?")
+_HEAVY_BALL = ("your steps are plain momentum's (Task 1), which takes the gradient at θ; "
+               "here p is the look-ahead point and g the gradient there (see the change of variables)")
+
+
+def _look_ahead_points(lr: float, momentum: float, H: np.ndarray, p0: np.ndarray, num_steps: int) -> np.ndarray:
+    """Nesterov's definition on the bowl ½ xᵀ H x: the look-ahead point θ_t − η μ v_t after each step."""
+    theta, v, out = p0.astype(np.float64), np.zeros(len(p0)), []
+    for _ in range(num_steps):
+        v = momentum * v + H @ (theta - lr * momentum * v)
+        theta = theta - lr * v
+        out.append(theta - lr * momentum * v)
+    return np.array(out)
+
+
+def _bowl_steps(make, H: np.ndarray, p0: np.ndarray, num_steps: int) -> np.ndarray:
+    """p after each step of the package's optimizer ``make()`` on the bowl, given H @ p."""
+    optimizer, p, out = make(), p0.copy(), []
+    for _ in range(num_steps):
+        optimizer.step([p], [H @ p])
+        out.append(p.copy())
+    return np.array(out)
+
+
+def _judge_nesterov(source: str) -> None:
+    import mlp_from_scratch as mfs
+
+    cases, calls = _run_optimizer(source, _NESTEROV_CASES, "Nesterov")
+    for (kind, args, _, p0, grads), call in zip(cases, calls):
+        got = _outcome(call, "Nesterov")
+        lr, momentum = args
+        make = lambda: mfs.SGD(lr, momentum=momentum, nesterov=True)  # noqa: E731
+        heavy = lambda: mfs.SGD(lr, momentum=momentum)  # noqa: E731
+        if kind == "pair":
+            expected = [_reference_steps(make, p0, g)[-1] for g in grads]
+            if not np.allclose(got["ps"], expected):
+                raise Verdict("two Nesterov objects used in turn interfere: each must keep its own velocity")
+            continue
+        if kind == "bowl":
+            H = grads[0]
+            name = f"Nesterov({lr}, {momentum}) on a bowl with eigenvalues {np.linalg.eigvalsh(H).round(6).tolist()}"
+            reference = _look_ahead_points(lr, momentum, H, p0, len(grads))
+            heavy_ball = _bowl_steps(heavy, H, p0, len(grads))
+            first, rtol = H @ p0, 1e-9
+        else:
+            name = f"Nesterov({lr}, {momentum}) on {p0.dtype.name} p of shape {p0.shape}"
+            reference = _reference_steps(make, p0, grads)
+            heavy_ball = _reference_steps(heavy, p0, grads)
+            first, rtol = grads[0], 1e-4 if p0.dtype == np.float32 else 1e-9
+        _check_run("Nesterov", got["ps"], got["failure"], got["at"], p0, first[None], reference, rtol, name,
+                   _NESTEROV_FIRST, later_hint=_NESTEROV_LATER, known=((heavy_ball, _HEAVY_BALL),))
+
+
+
+def _adamw_reference(p0: np.ndarray, grads: np.ndarray, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                     weight_decay=1e-2, form="PyTorch") -> np.ndarray:
+    """AdamW's steps made of the package's Adam step on g and the decay: PyTorch's (η λ θ, θ before
+    the step), the paper's (λ θ, not scaled by η) or PyTorch's of θ after Adam's step."""
+    import mlp_from_scratch as mfs
+
+    adam, p, out = mfs.Adam(lr, beta1, beta2, eps), p0.copy(), []
+    for g in grads:
+        before = p.copy()
+        adam.step([p], [g.copy()])
+        shrink = {"PyTorch": lr * weight_decay, "paper": weight_decay, "after": lr * weight_decay}[form]
+        p -= shrink * (p.copy() if form == "after" else before)
+        out.append(p.copy())
+    return np.array(out)
+
+
+def _judge_adamw(source: str) -> None:
+    import mlp_from_scratch as mfs
+
+    cases, calls = _run_optimizer(source, _ADAMW_CASES, "AdamW")
+    for i, ((kind, args, hyper, p0, grads), call) in enumerate(zip(cases, calls)):
+        got = _outcome(call, "AdamW")
+        if kind == "pair":
+            expected = [_adamw_reference(p0, g, *args, **hyper)[-1] for g in grads]
+            if not np.allclose(got["ps"], expected):
+                raise Verdict("two AdamW objects used in turn interfere: each must keep its own m, v and t")
+            continue
+        reference_kind, what, hint = _ADAMW_SPECS[i]
+        name = (f"AdamW({', '.join(f'{k}={v}' for k, v in hyper.items())}) on {p0.dtype.name} p of shape "
+                f"{p0.shape}{what}")
+        l2 = lambda: mfs.Adam(**{"weight_decay": 1e-2, **hyper})  # noqa: E731
+        if reference_kind == "adam":
+            reference, known = _reference_steps(lambda: mfs.Adam(**hyper), p0, grads), ()
+        elif reference_kind == "pure":
+            shrink = hyper["lr"] * hyper["weight_decay"]
+            reference = np.array([p0 * (1 - shrink) ** t for t in range(1, len(grads) + 1)])
+            known = ((_reference_steps(l2, p0, grads), _ADAMW_L2),
+                     (np.array([p0 * (1 - hyper["weight_decay"]) ** t for t in range(1, len(grads) + 1)]),
+                      _ADAMW_NO_LR))
+        else:
+            reference = _adamw_reference(p0, grads, **hyper)
+            known = ((_reference_steps(l2, p0, grads), _ADAMW_L2),
+                     (_adamw_reference(p0, grads, form="paper", **hyper), _ADAMW_NO_LR),
+                     (_adamw_reference(p0, grads, form="after", **hyper), _ADAMW_AFTER))
+        try:
+            _check_run("AdamW", got["ps"], got["failure"], got["at"], p0, grads, reference,
+                       1e-4 if p0.dtype == np.float32 else 1e-7, name, hint, known=known)
+        except NotAnswered:
+            raise
+        except Verdict as verdict:
+            if hyper.get("beta1", 0.9) != 0.9:   # only the hidden run with other betas says so
+                raise Verdict(f"{verdict}{_BETAS}") from None
+            raise
+
+
 def _judge_predict_kappa(source: str) -> None:
     names = ("kappa", "best_momentum", "steps_ratio")
     got = run_sandboxed(source, "", values=names)
@@ -276,5 +481,7 @@ def _kind(plain: dict) -> str:
 TASKS = {
     "nb06_momentum": _judge_momentum,
     "nb06_adam": _judge_adam,
+    "nb06_nesterov": _judge_nesterov,
+    "nb06_adamw": _judge_adamw,
     "nb06_predict_kappa": _judge_predict_kappa,
 }

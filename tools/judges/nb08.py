@@ -1,12 +1,14 @@
-"""Notebook 08's judged tasks: batch normalization's forward and backward passes, folding it
-into the Dense layer before it, and two questions (tools/judge.py).
+"""Notebook 08's judged tasks: batch normalization's forward and backward passes, layer
+normalization's backward pass, folding batch normalization into the Dense layer before it, and
+two questions (tools/judge.py).
 
 ``batchnorm_forward`` updates the running statistics in place, and ``fold_batchnorm`` takes
 layer objects, so the child *drives* both: it calls the student's function on its own copies
 of the inputs (and on NumPy stand-ins of ``mfs.Dense`` and ``mfs.BatchNorm``) and sends back
 the outputs together with those inputs as they are after the call. The grading process
-compares with the package's ``mfs.BatchNorm`` and, for the backward pass, with central
-differences of its forward pass, with the check cells' messages.
+compares with the package's ``mfs.BatchNorm`` and, for the backward passes, with central
+differences of the forward passes (the package has no layer normalization: its forward pass
+is written here, in the grading process), with the check cells' messages.
 """
 
 from __future__ import annotations
@@ -112,6 +114,40 @@ def drive(namespace, grad_out, x, gamma):
     """The student's function on copies; what it returned and its inputs after the call."""
     inputs = [_copy(grad_out), _copy(x), _copy(gamma)]
     result = namespace["batchnorm_backward"](*inputs)
+    if isinstance(result, (tuple, list)):
+        result = tuple(_snapshot(r) for r in result)
+    return {"result": result, "inputs": [_copy(a) for a in inputs]}
+'''
+
+_LAYERNORM_CASES = _BOUND + '''
+
+def _case(shape, seed):
+    """The check cell's _layer_norm_case without beta: grad_out, x, gamma."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(loc=2.0, scale=3.0, size=shape) * rng.uniform(0.2, 3.0, (shape[0], 1))
+    return rng.standard_normal(shape), x, rng.uniform(0.5, 2.0, shape[1])
+
+
+def cases():
+    """(grad_out, x, gamma): the check cell's visible case, the same with row 1 replaced, a
+    batch of one row and the visible case in float32; then each hidden shape in float64 and
+    in float32."""
+    grad_out, x, gamma = _case((6, 4), 81)
+    other_rng = np.random.default_rng(82)
+    x_other, grad_out_other = x.copy(), grad_out.copy()
+    x_other[1], grad_out_other[1] = other_rng.normal(loc=-4.0, scale=9.0, size=4), other_rng.standard_normal(4)
+    out = [(grad_out, x, gamma), (grad_out_other, x_other, gamma), _case((1, 5), 83),
+           tuple(a.astype(np.float32) for a in (grad_out, x, gamma))]
+    for seed, shape in enumerate(((3, 64), (17, 5), (2, 3)), 84):
+        case = _case(shape, seed)
+        out += [case, tuple(a.astype(np.float32) for a in case)]
+    return out
+
+
+def drive(namespace, grad_out, x, gamma):
+    """The student's function on copies; what it returned and its inputs after the call."""
+    inputs = [_copy(grad_out), _copy(x), _copy(gamma)]
+    result = namespace["layernorm_backward"](*inputs)
     if isinstance(result, (tuple, list)):
         result = tuple(_snapshot(r) for r in result)
     return {"result": result, "inputs": [_copy(a) for a in inputs]}
@@ -384,6 +420,106 @@ def _judge_backward(source: str) -> None:
         grad_x64 = grad_x
 
 
+# --- layernorm_backward -------------------------------------------------------------------
+
+_LAYERNORM_WHAT = ["x of shape (6, 4)", "x of shape (6, 4), row 1 replaced", "a batch of one row, x of shape (1, 5)",
+                   "float32 x of shape (6, 4)"] + [
+    f"{kind}x of shape {shape}" for shape in ((3, 64), (17, 5), (2, 3)) for kind in ("", "float32 ")]
+
+
+def _layer_norm(x: np.ndarray, gamma: np.ndarray, eps: float = 1e-5) -> np.ndarray:
+    """Layer normalization's forward pass (beta = 0: it does not change any gradient)."""
+    return gamma * (x - x.mean(axis=1, keepdims=True)) / np.sqrt(x.var(axis=1, keepdims=True) + eps)
+
+
+def _layernorm_error(analytic: np.ndarray, of: str, grad_out: np.ndarray, x: np.ndarray,
+                     gamma: np.ndarray) -> float:
+    """The relative error of ``analytic`` against central differences of L = Σ y ⊙ grad_out,
+    y layer normalization's forward pass, with respect to ``of`` (x, gamma or beta)."""
+    from mlp_from_scratch.gradcheck import numerical_gradient, relative_error
+
+    x, gamma, beta = x.copy(), gamma.copy(), np.zeros_like(gamma)
+    target = {"x": x, "gamma": gamma, "beta": beta}[of]
+    return relative_error(analytic, numerical_gradient(
+        lambda: float(np.sum((_layer_norm(x, gamma) + beta) * grad_out)), target))
+
+
+def _layernorm_arrays(call: dict, case: tuple, what: str) -> tuple:
+    """The three arrays of one call, once its errors, changed inputs and shapes are said."""
+    grad_out, x, gamma = case
+    error = call_error(call, "layernorm_backward")
+    if error is not None:
+        raise Verdict(f"layernorm_backward raised {error.split(':')[0]} for {what}:"
+                      f"{error.split(':', 1)[1] if ':' in error else ''}")
+    out = call["out"]["dict"]
+    for name, before, after in zip(("grad_out", "x", "gamma"), case, out["inputs"]["items"]):
+        if not np.array_equal(array_of(after, name), before):
+            raise Verdict(f"layernorm_backward changed its input {name}: a backward pass computes new arrays "
+                          f"and leaves {name} as it was")
+    result = out["result"]
+    if "items" not in result or len(result["items"]) != 3:
+        raise Verdict("layernorm_backward should return three arrays: grad_x, grad_gamma, grad_beta")
+    return (_array(result["items"][0], f"grad_x ({what})", x.shape),
+            _array(result["items"][1], f"grad_gamma ({what})", gamma.shape),
+            _array(result["items"][2], f"grad_beta ({what})", gamma.shape))
+
+
+def _layernorm_gradients_ok(arrays: tuple, case: tuple, what: str) -> None:
+    """The check cell's _check_layernorm_backward: finite differences, and each row's sum."""
+    from mlp_from_scratch.gradcheck import EXPECTED_BELOW
+
+    grad_x, grad_gamma, grad_beta = arrays
+    for name, analytic, of in (("grad_beta", grad_beta, "beta"), ("grad_gamma", grad_gamma, "gamma"),
+                               ("grad_x", grad_x, "x")):
+        if of == "x" and not np.allclose(grad_x.sum(axis=1), 0, atol=1e-8):
+            raise Verdict(f"grad_x ({what}) does not sum to zero over each row's features: adding the same "
+                          "amount to every feature of a row changes nothing after layer normalization")
+        relative = _layernorm_error(analytic, of, *case)
+        if not relative < EXPECTED_BELOW:
+            raise Verdict(f"{name} ({what}): relative error {relative:.0e} against finite differences "
+                          f"(a correct gradient gives < {EXPECTED_BELOW:.0e})")
+
+
+def _layernorm_float32_ok(arrays: tuple, in_float64: tuple, what: str) -> None:
+    """The check cell's _check_float32: float32 kept, and close to the float64 result."""
+    for name, value, expected in zip(("grad_x", "grad_gamma", "grad_beta"), arrays, in_float64):
+        if value.dtype != np.float32:
+            raise Verdict(f"{name} is {value.dtype} for float32 inputs ({what}): something promoted it; "
+                          "a layer keeps its inputs' dtype")
+        if not np.allclose(value, expected, rtol=1e-3, atol=1e-4):
+            raise Verdict(f"{name} for float32 inputs ({what}) is far from the float64 result")
+
+
+def _judge_layernorm(source: str) -> None:
+    got = run_sandboxed(source, _LAYERNORM_CASES, function="layernorm_backward")
+    raise_if_broken(got, "layernorm_backward")
+    cases = _cases(_LAYERNORM_CASES)
+    # in the check cell's order: the visible call, the row-1 call, their finite differences,
+    # a batch of one row, float32; then the hidden shapes
+    arrays = [None] * len(cases)
+
+    def at(index: int) -> tuple:
+        what = _LAYERNORM_WHAT[index].removeprefix("float32 ")
+        if arrays[index] is None:
+            arrays[index] = _layernorm_arrays(got["calls"][index], cases[index],
+                                              ("float32 " if cases[index][1].dtype == np.float32 else "") + what)
+        return arrays[index]
+
+    if len(got["calls"]) != len(cases):
+        raise Verdict("layernorm_backward was not called on every case (did your cell stop the grader?)")
+    grad_x, other = at(0)[0], at(1)[0]
+    if not np.allclose(np.delete(other, 1, axis=0), np.delete(grad_x, 1, axis=0), rtol=1e-9, atol=1e-12):
+        raise Verdict("replacing row 1 of x and grad_out changed grad_x in other rows: layer normalization "
+                      "normalizes each row with that row's own statistics, so a row's gradient depends on that row alone")
+    _layernorm_gradients_ok(at(0), cases[0], _LAYERNORM_WHAT[0])
+    _layernorm_gradients_ok(at(2), cases[2], _LAYERNORM_WHAT[2])
+    _layernorm_float32_ok(at(3), at(0), _LAYERNORM_WHAT[0])
+    for index in range(4, len(cases), 2):
+        what = _LAYERNORM_WHAT[index]
+        _layernorm_gradients_ok(at(index), cases[index], what)
+        _layernorm_float32_ok(at(index + 1), at(index), what)
+
+
 # --- fold_batchnorm -----------------------------------------------------------------------
 
 def _reference_fold(W, b, gamma, beta, running_mean, running_var, x) -> np.ndarray:
@@ -466,6 +602,7 @@ def _judge_warmup(source: str) -> None:
 TASKS = {
     "nb08_batchnorm_forward": _judge_forward,
     "nb08_batchnorm_backward": _judge_backward,
+    "nb08_layernorm_backward": _judge_layernorm,
     "nb08_fold_batchnorm": _judge_fold,
     "nb08_bias_before_bn": _judge_bias,
     "nb08_running_warmup": _judge_warmup,
