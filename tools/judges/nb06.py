@@ -48,16 +48,19 @@ def drive(namespace, kind, args, kwargs, p0, grads):
     return {"ps": _stack(ps)}
 '''
 
-_MOMENTUM_CASES = '''
-CLASS = "Momentum"
-
+# Random-gradient runs of a momentum-style class, Momentum(lr, momentum) or Nesterov(lr, momentum).
+_MOMENTUM_RUN = '''
 
 def _run(lr, momentum, shape, dtype, seed, num_steps=6):
     rng = np.random.default_rng(seed)
     p0 = rng.standard_normal(shape).astype(dtype)
     grads = rng.standard_normal((num_steps, *shape)).astype(dtype)
     return ("run", (lr, momentum), {}, p0, grads)
+'''
 
+_MOMENTUM_CASES = '''
+CLASS = "Momentum"
+''' + _MOMENTUM_RUN + '''
 
 def cases():
     """The check cell's runs (its visible one first), then two objects used in turn."""
@@ -95,14 +98,7 @@ def cases():
 
 _NESTEROV_CASES = '''
 CLASS = "Nesterov"
-
-
-def _run(lr, momentum, shape, dtype, seed, num_steps=6):
-    rng = np.random.default_rng(seed)
-    p0 = rng.standard_normal(shape).astype(dtype)
-    grads = rng.standard_normal((num_steps, *shape)).astype(dtype)
-    return ("run", (lr, momentum), {}, p0, grads)
-
+''' + _MOMENTUM_RUN + '''
 
 def _bowl(lr, momentum, eigenvalues, seed, num_steps=10):
     rng = np.random.default_rng(seed)
