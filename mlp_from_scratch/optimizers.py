@@ -147,8 +147,9 @@ class SGD(Optimizer):
     """Stochastic gradient descent, optionally with (Nesterov) momentum.
 
     Plain: θ ← θ − η g. Momentum μ: v ← μ v + g, θ ← θ − η v, so steps along a
-    consistent direction build up speed. Nesterov: θ ← θ − η (g + μ v), which looks
-    one step ahead along the velocity.
+    consistent direction build up speed. Nesterov takes the gradient at the point the
+    velocity is about to carry θ to; notebook 06 (Task 3) derives the update that needs
+    only the gradient at θ itself.
     """
 
     def __init__(self, lr: float, momentum: float = 0.0, nesterov: bool = False,
