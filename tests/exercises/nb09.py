@@ -8,11 +8,32 @@ def train_loop(model, loss, optimizer, X, y, num_epochs, batch_size, rng):
 
 # The body of a correct epoch, for the wrong answers that change one thing around it.
 STEP = '''
-            y_hat = model.forward(X[rows])
+            y_hat = model.forward(X[rows], training=True)
             batch_loss, grad = loss(y_hat, y[rows])
             model.backward(grad)
-            optimizer.step([model.param_vector], [model.grad_vector])
+            optimizer.step(model.parameters(), model.gradients())
             losses.append(batch_loss)
+'''
+
+SCE = '''
+def softmax_cross_entropy(z, y):
+    """(batch, classes) logits, (batch,) labels -> (loss, grad_z)."""
+'''
+
+STOP = '''
+def fit_early_stopping(model, loss, optimizer, X, y, X_val, y_val, max_epochs, patience, batch_size, rng):
+    """-> (accuracies, best_epoch)."""
+'''
+
+# The body of a correct early stopping up to the restore, for the wrong answers around it.
+STOP_LOOP = '''    accuracies, best_epoch, best_params = [], 0, None
+    for epoch in range(1, max_epochs + 1):
+        train_loop(model, loss, optimizer, X, y, 1, batch_size, rng)
+        accuracies.append(float(np.mean(model.forward(X_val).argmax(axis=1) == y_val)))
+        if best_params is None or accuracies[-1] > accuracies[best_epoch - 1]:
+            best_epoch, best_params = epoch, [p.copy() for p in model.parameters()]
+        elif epoch - best_epoch >= patience:
+            break
 '''
 
 TOP_K = '''
@@ -42,19 +63,17 @@ ANSWERS = {
             optimizer.step(model.parameters(), model.gradients())
             losses.append(value)
             start += batch_size
-    model.eval()
     return losses
 ''',
-            # the package's mini-batch iterator, which draws a new permutation per call
+            # batches from np.array_split of a permutation, the training flag as a keyword
             LOOP + '''    losses = []
-    model.train()
     for epoch in range(num_epochs):
-        for X_batch, y_batch in mfs.minibatches(X, y, batch_size, rng=rng):
-            value, g = loss(model.forward(X_batch), y_batch)
+        order = rng.permutation(len(X))
+        for rows in np.array_split(order, range(batch_size, len(X), batch_size)):
+            value, g = loss(model.forward(X[rows], training=True), y[rows])
             model.backward(g)
-            optimizer.step([model.param_vector], [model.grad_vector])
+            optimizer.step(model.parameters(), model.gradients())
             losses.append(value)
-    model.eval()
     return losses
 ''',
         ],
@@ -63,82 +82,75 @@ ANSWERS = {
             (LOOP + '''    losses = []
     order = rng.permutation(len(X))
     for epoch in range(num_epochs):
-        model.train()
         for start in range(0, len(X), batch_size):
-            rows = order[start:start + batch_size]''' + STEP + '''    model.eval()
-    return losses
+            rows = order[start:start + batch_size]''' + STEP + '''    return losses
 ''', r"same order in every epoch"),
             # no shuffling at all
             (LOOP + '''    losses = []
     for epoch in range(num_epochs):
-        model.train()
         for start in range(0, len(X), batch_size):
-            rows = np.arange(start, min(start + batch_size, len(X)))''' + STEP + '''    model.eval()
-    return losses
+            rows = np.arange(start, min(start + batch_size, len(X)))''' + STEP + '''    return losses
 ''', r"original order"),
             # the step before the backward pass
             (LOOP + '''    losses = []
     for epoch in range(num_epochs):
-        model.train()
         order = rng.permutation(len(X))
         for start in range(0, len(X), batch_size):
             rows = order[start:start + batch_size]
             y_hat = model.forward(X[rows])
             batch_loss, grad = loss(y_hat, y[rows])
-            optimizer.step([model.param_vector], [model.grad_vector])
+            optimizer.step(model.parameters(), model.gradients())
             model.backward(grad)
             losses.append(batch_loss)
-    model.eval()
     return losses
 ''', r"optimizer\.step was called before model\.backward"),
-            # evaluation mode forgotten at the end
+            # the package's model interface (train(), param_vector): not the contract
             (LOOP + '''    losses = []
     model.train()
     for epoch in range(num_epochs):
         order = rng.permutation(len(X))
         for start in range(0, len(X), batch_size):
-            rows = order[start:start + batch_size]''' + STEP + '''    return losses
-''', r"left in training mode"),
-            # batches that skip the remainder
-            (LOOP + '''    losses = []
-    for epoch in range(num_epochs):
-        model.train()
-        order = rng.permutation(len(X))
-        for start in range(0, len(X) - batch_size + 1, batch_size):
-            rows = order[start:start + batch_size]''' + STEP + '''    model.eval()
-    return losses
-''', r"partial batch was dropped"),
-            # training mode never switched on: dropout inactive during training
-            (LOOP + '''    losses = []
-    for epoch in range(num_epochs):
-        order = rng.permutation(len(X))
-        for start in range(0, len(X), batch_size):
-            rows = order[start:start + batch_size]''' + STEP + '''    model.eval()
-    return losses
-''', r"evaluation mode, so dropout did nothing"),
-            # X shuffled but y left in its order
-            (LOOP + '''    losses = []
-    for epoch in range(num_epochs):
-        model.train()
-        order = rng.permutation(len(X))
-        for start in range(0, len(X), batch_size):
             rows = order[start:start + batch_size]
-            y_hat = model.forward(X[rows])
-            batch_loss, grad = loss(y_hat, y[start:start + batch_size])
+            batch_loss, grad = loss(model.forward(X[rows]), y[rows])
             model.backward(grad)
             optimizer.step([model.param_vector], [model.grad_vector])
             losses.append(batch_loss)
     model.eval()
     return losses
+''', r"the loop may use only model\.forward"),
+            # batches that skip the remainder
+            (LOOP + '''    losses = []
+    for epoch in range(num_epochs):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X) - batch_size + 1, batch_size):
+            rows = order[start:start + batch_size]''' + STEP + '''    return losses
+''', r"partial batch was dropped"),
+            # training mode never asked for: dropout inactive during training
+            (LOOP + '''    losses = []
+    for epoch in range(num_epochs):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]''' + STEP.replace(", training=True", "") + '''    return losses
+''', r"evaluation mode, so dropout did nothing"),
+            # X shuffled but y left in its order
+            (LOOP + '''    losses = []
+    for epoch in range(num_epochs):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]
+            y_hat = model.forward(X[rows], training=True)
+            batch_loss, grad = loss(y_hat, y[start:start + batch_size])
+            model.backward(grad)
+            optimizer.step(model.parameters(), model.gradients())
+            losses.append(batch_loss)
+    return losses
 ''', r"labels given to the loss are not those of the batch's rows"),
             # the global generator instead of the rng passed in
             (LOOP + '''    losses = []
     for epoch in range(num_epochs):
-        model.train()
         order = np.random.permutation(len(X))
         for start in range(0, len(X), batch_size):
-            rows = order[start:start + batch_size]''' + STEP + '''    model.eval()
-    return losses
+            rows = order[start:start + batch_size]''' + STEP + '''    return losses
 ''', r"shuffle with the rng passed in"),
         ],
         # judged outside the kernel (tools/judges/nb09.py): the package's fit does the work
@@ -148,12 +160,12 @@ ANSWERS = {
             "                      batch_size=batch_size, rng=rng)\n"
             "    return list(history['loss'])\n",
             LOOP + "    from mlp_from_scratch import training\n    losses = []\n"
-            "    model.train()\n    for _ in range(num_epochs):\n"
+            "    for _ in range(num_epochs):\n"
             "        for X_batch, y_batch in training.minibatches(X, y, batch_size, rng=rng):\n"
-            "            value, g = loss(model.forward(X_batch), y_batch)\n"
+            "            value, g = loss(model.forward(X_batch, training=True), y_batch)\n"
             "            model.backward(g)\n"
-            "            optimizer.step([model.param_vector], [model.grad_vector])\n"
-            "            losses.append(value)\n    model.eval()\n    return losses\n",
+            "            optimizer.step(model.parameters(), model.gradients())\n"
+            "            losses.append(value)\n    return losses\n",
         ],
     },
     "nb09_steps": {
@@ -224,4 +236,145 @@ ANSWERS = {
             "    return out.reshape(len(X), 784)\n",
         ],
     },
+}
+
+ANSWERS["nb09_softmax_cross_entropy"] = {
+    "correct": [
+        # log-sum-exp with np.logaddexp.reduce, one-hot by comparison, then the mean
+        SCE + '''    m = z.max(axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.sum(np.exp(z - m), axis=1))
+    loss = np.mean(lse - z[np.arange(len(y)), y])
+    one_hot = (np.arange(z.shape[1]) == y[:, None]).astype(z.dtype)
+    p = np.exp(z - lse[:, None])
+    return loss, (p - one_hot) / z.shape[0]
+''',
+    ],
+    "wrong": [
+        # no max subtraction: exp overflows for large logits
+        (SCE + '''    e = np.exp(z)
+    p = e / e.sum(axis=1, keepdims=True)
+    rows = np.arange(len(z))
+    grad = p.copy()
+    grad[rows, y] -= 1
+    return float(-np.log(p[rows, y]).mean()), grad / len(z)
+''', r"should be a finite number|NaN or infinity"),
+        # the sum over the batch instead of the mean
+        (SCE + '''    s = z - z.max(axis=1, keepdims=True)
+    logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+    rows = np.arange(len(z))
+    grad = np.exp(logp)
+    grad[rows, y] -= 1
+    return float(-logp[rows, y].sum()), grad
+''', r"mean over the batch"),
+        # the mean loss, but its gradient without the 1 / batch
+        (SCE + '''    s = z - z.max(axis=1, keepdims=True)
+    logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+    rows = np.arange(len(z))
+    grad = np.exp(logp)
+    grad[rows, y] -= 1
+    return float(-logp[rows, y].mean()), grad
+''', r"times the gradient of your loss"),
+        # the one-hot subtracted in the wrong rows (row y_n instead of row n)
+        (SCE + '''    s = z - z.max(axis=1, keepdims=True)
+    logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+    grad = np.exp(logp)
+    grad[y % len(z), y] -= 1
+    return float(-logp[np.arange(len(z)), y].mean()), grad / len(z)
+''', r"grad_z.*(relative error|finite differences)"),
+        # the gradient in float64 for float32 logits
+        (SCE + '''    z = z.astype(np.float64)
+    s = z - z.max(axis=1, keepdims=True)
+    logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+    grad = np.exp(logp)
+    grad[np.arange(len(z)), y] -= 1
+    return float(-logp[np.arange(len(z)), y].mean()), grad / len(z)
+''', r"keep the dtype of z"),
+        # the max subtracted in place: z changes
+        (SCE + '''    z -= z.max(axis=1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    grad = np.exp(logp)
+    grad[np.arange(len(z)), y] -= 1
+    return float(-logp[np.arange(len(z)), y].mean()), grad / len(z)
+''', r"changed its input z"),
+    ],
+    "delegating": [
+        "import mlp_from_scratch as mfs\n" + SCE + "    return mfs.SoftmaxCrossEntropy()(z, y)\n",
+    ],
+}
+
+ANSWERS["nb09_early_stopping"] = {
+    "correct": [
+        # epochs counted from 0, the best copy kept with np.copy, the patience counted down
+        STOP + '''    accuracies, best_acc, best_index, kept, waited = [], -1.0, -1, None, 0
+    for epoch in range(max_epochs):
+        train_loop(model, loss, optimizer, X, y, 1, batch_size, rng)
+        scores = model.forward(X_val, training=False)
+        accuracies.append(float((scores.argmax(axis=1) == y_val).mean()))
+        if accuracies[-1] > best_acc:
+            best_acc, best_index, waited = accuracies[-1], epoch, 0
+            kept = [np.copy(p) for p in model.parameters()]
+        else:
+            waited += 1
+            if waited == patience:
+                break
+    for p, k in zip(model.parameters(), kept):
+        np.copyto(p, k)
+    return accuracies, best_index + 1
+''',
+    ],
+    "wrong": [
+        # restores the last epoch's parameters: the copies are of every epoch, the last kept
+        (STOP + STOP_LOOP.replace("best_epoch, best_params = epoch, [p.copy() for p in model.parameters()]",
+                                  "best_epoch = epoch")
+         .replace("            break\n", "            break\n        best_params = [p.copy() for p in model.parameters()]\n")
+         + '''    for p, best in zip(model.parameters(), best_params):
+        p[...] = best
+    return accuracies, best_epoch
+''', r"hold epoch \d+'s values at the end, not the best epoch's"),
+        # patience off by one: one epoch too many without improvement
+        (STOP + STOP_LOOP.replace("epoch - best_epoch >= patience", "epoch - best_epoch > patience") + '''    for p, best in zip(model.parameters(), best_params):
+        p[...] = best
+    return accuracies, best_epoch
+''', r"epochs were trained; training should stop after"),
+        # the best parameters put back into new arrays, not the model's own
+        (STOP + STOP_LOOP + '''    params = model.parameters()
+    for i, best in enumerate(best_params):
+        params[i] = best.copy()
+    return accuracies, best_epoch
+''', r"write them back into the model's arrays, in place"),
+        # stops on the training loss, which keeps falling, instead of the validation accuracy
+        (STOP + '''    accuracies, best_epoch, best_params, best_loss = [], 0, None, np.inf
+    for epoch in range(1, max_epochs + 1):
+        batch_losses = train_loop(model, loss, optimizer, X, y, 1, batch_size, rng)
+        accuracies.append(float(np.mean(model.forward(X_val).argmax(axis=1) == y_val)))
+        if np.mean(batch_losses) < best_loss:
+            best_loss, best_epoch, best_params = np.mean(batch_losses), epoch, [p.copy() for p in model.parameters()]
+        elif epoch - best_epoch >= patience:
+            break
+    for p, best in zip(model.parameters(), best_params):
+        p[...] = best
+    return accuracies, best_epoch
+''', r"epochs were trained; training should stop after"),
+        # all the epochs in one call of train_loop
+        (STOP + '''    train_loop(model, loss, optimizer, X, y, max_epochs, batch_size, rng)
+    accuracy = float(np.mean(model.forward(X_val).argmax(axis=1) == y_val))
+    return [accuracy], max_epochs
+''', r"train one epoch per call"),
+        # a later equal accuracy taken as an improvement
+        (STOP + STOP_LOOP.replace("accuracies[-1] > accuracies", "accuracies[-1] >= accuracies") + '''    for p, best in zip(model.parameters(), best_params):
+        p[...] = best
+    return accuracies, best_epoch
+''', r"epochs were trained|best_epoch = \d+; it should be"),
+        # the validation accuracy measured in training mode
+        (STOP + STOP_LOOP.replace("model.forward(X_val)", "model.forward(X_val, training=True)") + '''    for p, best in zip(model.parameters(), best_params):
+        p[...] = best
+    return accuracies, best_epoch
+''', r"validation pass ran in training mode"),
+    ],
+    "delegating": [
+        "import mlp_from_scratch as mfs\n" + STOP + '''    history = mfs.fit(model, X, y, loss=loss, optimizer=optimizer, num_epochs=max_epochs,
+                      batch_size=batch_size, rng=rng, validation_data=(X_val, y_val))
+    return list(history["val_accuracy"]), int(np.argmax(history["val_accuracy"])) + 1
+''',
+    ],
 }

@@ -1,5 +1,5 @@
-"""Notebook 09's judged tasks: the training loop, the step count, top-k accuracy and
-``shift_right`` (tools/judge.py).
+"""Notebook 09's judged tasks: softmax cross-entropy, the training loop, early stopping, the
+step count, top-k accuracy and ``shift_right`` (tools/judge.py).
 
 The training loop is the one task here that is more than a call: the child runs the
 student's ``train_loop`` on NumPy stand-ins for the model, the loss and the optimizer that
@@ -16,7 +16,8 @@ import math
 
 import numpy as np
 
-from judge import Verdict, array_of, call_error, number_of, raise_if_broken, run_sandboxed
+from judge import (Verdict, array_of, call_error, number_of, raise_if_broken, raise_if_changed,
+                   run_sandboxed)
 
 # ----------------------------------------------------------------------------------------
 # nb09_training_loop
@@ -54,8 +55,6 @@ def make_problem(n, seed, learnable):
 '''
 
 _LOOP_STANDINS = '''
-import types
-
 
 def log_softmax(z):
     shifted = z - z.max(axis=1, keepdims=True)
@@ -82,27 +81,24 @@ def recorded_run(train_loop, n, batch_size, num_epochs, seed, learnable, lr, rng
         calls.append(code)
 
     class Model:
-        """mfs.Sequential's interface: a linear layer on X[:, 1:], its weights and gradients
+        """The model contract of the loop (forward(x, training), backward(grad), parameters(),
+        gradients()) and nothing else: a linear layer on X[:, 1:], its weights and gradients
         in two flat vectors (parameters() and gradients() are views into them)."""
 
         def __init__(self):
-            self.training = False
-            self.param_vector = np.concatenate([W0.ravel(), b0])
-            self.grad_vector = np.zeros_like(self.param_vector)
+            self._params = np.concatenate([W0.ravel(), b0])
+            self._grads = np.zeros_like(self._params)
             cut = W0.size
-            self._W = self.param_vector[:cut].reshape(W0.shape)
-            self._b = self.param_vector[cut:]
-            self._gW = self.grad_vector[:cut].reshape(W0.shape)
-            self._gb = self.grad_vector[cut:]
-            self.in_features, self.out_features, self.dtype = features + 1, classes, W0.dtype
+            self._W = self._params[:cut].reshape(W0.shape)
+            self._b = self._params[cut:]
+            self._gW = self._grads[:cut].reshape(W0.shape)
+            self._gb = self._grads[cut:]
 
-        def train(self):
-            self.training = True
-            return self
-
-        def eval(self):
-            self.training = False
-            return self
+        def __getattr__(self, name):
+            raise AttributeError(
+                f"model.{name}: the loop may use only model.forward(X_batch, training=True), "
+                "model.backward(grad), model.parameters() and model.gradients(), the contract "
+                "that your own Sequential keeps too")
 
         def _outputs(self, x):
             x = np.asarray(x)
@@ -111,15 +107,15 @@ def recorded_run(train_loop, n, batch_size, num_epochs, seed, learnable, lr, rng
                                  f"got shape {x.shape}")
             return x, x[:, 1:].astype(W0.dtype) @ self._W + self._b
 
-        def forward(self, x, training=None):
+        def forward(self, x, training=False):
             log(FORWARD)
             x, out = self._outputs(x)
             rows.append(np.rint(x[:, 0]).astype(np.int64))
-            modes.append(bool(self.training if training is None else training))
+            modes.append(training is True)
             self._x = x[:, 1:].astype(W0.dtype)
             return out
 
-        def backward(self, grad_out, *, input_grad=True):
+        def backward(self, grad_out):
             log(BACKWARD)
             if getattr(self, "_x", None) is None:
                 raise ValueError("backward was called before forward: call "
@@ -130,12 +126,7 @@ def recorded_run(train_loop, n, batch_size, num_epochs, seed, learnable, lr, rng
                                  f"returned shape {(len(self._x), classes)}")
             self._gW[...] = self._x.T @ grad_out
             self._gb[...] = grad_out.sum(axis=0)
-            if input_grad:
-                return np.column_stack([np.zeros(len(grad_out)), grad_out @ self._W.T])
-            return None
-
-        def predict(self, x, batch_size=2048):
-            return self._outputs(x)[1]
+            return np.column_stack([np.zeros(len(grad_out)), grad_out @ self._W.T])
 
         def parameters(self):
             return [self._W, self._b]
@@ -143,8 +134,6 @@ def recorded_run(train_loop, n, batch_size, num_epochs, seed, learnable, lr, rng
         def gradients(self):
             return [self._gW, self._gb]
 
-        def num_parameters(self):
-            return int(self.param_vector.size)
 
     class Loss:
         """mfs.SoftmaxCrossEntropy's interface: loss(y_hat, y_batch) -> (mean loss, gradient)."""
@@ -176,15 +165,15 @@ def recorded_run(train_loop, n, batch_size, num_epochs, seed, learnable, lr, rng
         def step(self, params, grads):
             log(STEP)
             if isinstance(params, np.ndarray) or isinstance(grads, np.ndarray):
-                raise TypeError("step takes lists of arrays: step([model.param_vector], "
-                                "[model.grad_vector])")
+                raise TypeError("step takes lists of arrays: step(model.parameters(), "
+                                "model.gradients())")
             params, grads = list(params), list(grads)
             if len(params) != len(grads):
                 raise ValueError(f"{len(params)} parameter arrays but {len(grads)} gradient arrays")
             for p, g in zip(params, grads):
                 if not isinstance(p, np.ndarray) or not isinstance(g, np.ndarray):
                     raise TypeError("step takes lists of NumPy arrays, e.g. "
-                                    "step([model.param_vector], [model.grad_vector])")
+                                    "step(model.parameters(), model.gradients())")
                 if p.shape != g.shape:
                     raise ValueError(f"parameter of shape {p.shape} got a gradient of shape "
                                      f"{g.shape}")
@@ -210,8 +199,7 @@ def recorded_run(train_loop, n, batch_size, num_epochs, seed, learnable, lr, rng
             "label_sizes": np.array([len(t) for t in labels], np.int16),
             "losses": np.array(losses, np.float64),
             "returned": returned_plainly(returned, 4 * batches + 10),
-            "final": np.array(model.param_vector, copy=True),
-            "training_after": bool(model.training)}
+            "final": np.array(model._params, copy=True)}
 
 
 def returned_plainly(returned, most):
@@ -248,31 +236,9 @@ def drive(namespace, n, batch_size, num_epochs, seed, learnable, lr):
     return runs
 
 
-def minibatches(X, y, batch_size, *, rng=None, reuse_buffer=False, min_rows=1):
-    """mfs.minibatches: (X_batch, y_batch) pairs covering the data once, shuffled by a new
-    permutation from rng on every call."""
-    X, y = np.asarray(X), np.asarray(y)
-    starts = list(range(0, len(X), batch_size))
-    if len(starts) > 1 and len(X) - starts[-1] < min_rows:
-        starts.pop()
-    bounds = list(zip(starts, starts[1:] + [len(X)]))
-    order = np.arange(len(X)) if rng is None else rng.permutation(len(X))
-    for start, stop in bounds:
-        yield X[order[start:stop]], y[order[start:stop]]
-
-
-class GraderPackage(types.SimpleNamespace):
-    """The notebook's mfs as far as a loop may use it: the mini-batch iterator only."""
-
-    def __getattr__(self, name):
-        raise AttributeError(f"mfs.{name} is not available while grading: the grader's mfs "
-                             "holds only mfs.minibatches")
-
-
-given = {"mfs": GraderPackage(minibatches=minibatches)}
 '''
 
-_LOOP_ALONE = "mfs.minibatches"
+_LOOP_ALONE = ""
 _LOOP_ROLES = {0: "model.forward", 1: "the loss", 2: "model.backward", 3: "optimizer.step"}
 
 
@@ -329,8 +295,7 @@ def _record(run: dict) -> dict:
             "modes": array_of(field("modes"), "modes"), "labels": split("labels", "label_sizes"),
             "losses": array_of(field("losses"), "losses"),
             "returned": returned.get("str") or array_of(returned, "what train_loop returned"),
-            "final": array_of(field("final"), "final"),
-            "training_after": bool(array_of(field("training_after"), "training_after"))}
+            "final": array_of(field("final"), "final")}
 
 
 def _check_protocol(rec: dict, y: np.ndarray, n: int, batch_size: int, num_epochs: int) -> None:
@@ -363,7 +328,7 @@ def _check_protocol(rec: dict, y: np.ndarray, n: int, batch_size: int, num_epoch
     for b, (batch, mode, given) in enumerate(zip(rows, rec["modes"], labels), 1):
         if not mode:
             raise Verdict(f"batch {b}: the forward pass ran in evaluation mode, so dropout did "
-                          "nothing; training needs training mode")
+                          "nothing; training needs training=True")
         if len(batch) > batch_size:
             raise Verdict(f"batch {b} has {len(batch)} rows, more than batch_size = {batch_size}")
         if batch.min(initial=0) < 0 or batch.max(initial=0) >= n:
@@ -412,9 +377,7 @@ def _check_rng(records: list[dict]) -> None:
 
 
 def _check_end(rec: dict) -> None:
-    """Evaluation mode at the end, and the batch losses returned."""
-    if rec["training_after"]:
-        raise Verdict("the model was left in training mode after the loop: end in evaluation mode")
+    """The batch losses returned."""
     values = rec["returned"]
     if isinstance(values, str):
         if values == "None":
@@ -467,7 +430,7 @@ def _reference_training(rows: list[np.ndarray], X: np.ndarray, y: np.ndarray, W0
     for batch in rows:
         value, grad = loss(model.forward(X[batch, 1:], training=True), one_hot[batch])
         model.backward(grad)
-        optimizer.step([model.param_vector], [model.grad_vector])
+        optimizer.step(model.parameters(), model.gradients())
         values.append(value)
     return values, np.concatenate([layer.params["W"].ravel(), layer.params["b"]])
 
@@ -733,8 +696,227 @@ def _shifted(out: dict, name: str, X: np.ndarray) -> tuple[np.ndarray, np.dtype]
     return moved, dtype
 
 
+
+# ----------------------------------------------------------------------------------------
+# nb09_softmax_cross_entropy
+# ----------------------------------------------------------------------------------------
+
+_SCE_CASES = """
+SETTINGS = [(8, 5, 1.0, np.float64, 0), (8, 5, 1.0, np.float32, 1), (6, 4, 1e4, np.float32, 2),
+            (1, 10, 3.0, np.float64, 3), (1, 3, 1e4, np.float64, 4), (12, 10, 5.0, np.float64, 5),
+            (12, 10, 1e4, np.float64, 6), (40, 10, 1e3, np.float32, 7)]
+
+
+def cases():
+    \"\"\"(z, y): the notebook's logits and labels, then its confidently wrong row.\"\"\"
+    out = []
+    for batch, classes, scale, dtype, seed in SETTINGS:
+        rng = np.random.default_rng(seed)
+        z = (scale * rng.standard_normal((batch, classes))).astype(dtype)
+        out.append((z, rng.integers(0, classes, batch)))
+    out.append((np.array([[1000.0, 0.0, -1000.0]]), np.array([2])))
+    return out
+
+
+def wrap(function):
+    \"\"\"(loss, grad_z) as a dict; anything else in words.\"\"\"
+    def call(z, y):
+        with np.errstate(all="ignore"):
+            out = function(z, y)
+        if not isinstance(out, tuple) or len(out) != 2:
+            return {"not_a_pair": type(out).__name__}
+        return {"loss": out[0], "grad": out[1]}
+    return call
+"""
+
+
+def _reference_sce(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """The mean loss and its gradient, in float64."""
+    z = z.astype(np.float64)
+    shifted = z - z.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(len(z))
+    grad = np.exp(log_probs)
+    grad[rows, y] -= 1
+    return float(-log_probs[rows, y].mean()), grad / len(z)
+
+
+def _judge_softmax_cross_entropy(source: str) -> None:
+    namespace: dict = {"np": np, "math": math}
+    exec(_SCE_CASES, namespace)
+    got = run_sandboxed(source, _SCE_CASES, function="softmax_cross_entropy")
+    raise_if_broken(got, "softmax_cross_entropy")
+    for (z, y), call in zip(namespace["cases"](), got["calls"]):
+        what = f"{z.dtype.name} logits of size about {np.abs(z).max():.0g}, batch {len(z)}"
+        error = call_error(call, "softmax_cross_entropy")
+        if error:
+            raise Verdict(f"softmax_cross_entropy raised {error} ({what})")
+        raise_if_changed(call, "softmax_cross_entropy", ["z", "y"])
+        out = call["out"].get("dict", {})
+        if "loss" not in out:
+            raise Verdict("softmax_cross_entropy should return a tuple (loss, grad_z)")
+        value = number_of(out["loss"], f"the loss ({what})")
+        if not math.isfinite(value):
+            raise Verdict(f"the loss ({what}) should be a finite number, got {value}")
+        grad = array_of(out["grad"], f"grad_z ({what})")
+        if grad.shape != z.shape:
+            raise Verdict(f"grad_z ({what}) has shape {grad.shape}, expected {z.shape}")
+        if not np.isfinite(grad).all():
+            raise Verdict(f"grad_z ({what}) contains NaN or infinity")
+        want, want_grad = _reference_sce(z, y)
+        if not np.isclose(value, want, rtol=1e-4 if z.dtype == np.float32 else 1e-9, atol=1e-6):
+            hint = (" (it is the batch size times the right value: is it the mean over the batch?)"
+                    if len(z) > 1 and np.isclose(value, len(z) * want, rtol=1e-3) else "")
+            raise Verdict(f"the loss is wrong for {what}{hint}")
+        if grad.dtype != z.dtype:
+            raise Verdict(f"grad_z is {grad.dtype} for {z.dtype} logits: keep the dtype of z")
+        tolerance = {"rtol": 1e-4, "atol": 1e-6} if z.dtype == np.float32 else {"rtol": 1e-6, "atol": 1e-9}
+        if not np.allclose(grad, want_grad, **tolerance):
+            if len(z) > 1 and np.allclose(grad, len(z) * want_grad, **tolerance):
+                raise Verdict(f"grad_z is {len(z)} times the gradient of your loss ({what}): the "
+                              "loss is a mean over the batch")
+            raise Verdict(f"grad_z ({what}) is not the gradient of the loss (finite differences "
+                          "of the loss disagree with it)")
+
+
+# ----------------------------------------------------------------------------------------
+# nb09_early_stopping
+# ----------------------------------------------------------------------------------------
+
+#: The stand-ins of the notebook's check: a scripted model and a train_loop that "trains" it.
+_STOP_INPUTS = """
+SCRIPT = [0.50, 0.70, 0.80, 0.75, 0.79, 0.78, 0.90, 0.95]
+
+
+def cases():
+    \"\"\"(script, max_epochs, patience, seed): the notebook's settings.\"\"\"
+    return [(SCRIPT, 8, 3, 0), (SCRIPT, 8, 2, 0), (SCRIPT, 8, 5, 1), (SCRIPT, 5, 3, 2),
+            ([0.30, 0.60, 0.60, 0.55, 0.60, 0.40], 6, 2, 3), ([0.90, 0.80, 0.85, 0.70], 4, 1, 4),
+            ([0.10, 0.20, 0.30, 0.40], 4, 1, 5)]
+
+
+def problem(seed, n_val=100):
+    data = np.random.default_rng(seed)
+    X, y = data.standard_normal((20, 3)), data.integers(0, 4, 20)
+    X_val, y_val = data.standard_normal((n_val, 3)), data.integers(0, 4, n_val)
+    step_W, step_b = data.uniform(0.5, 1.5, (3, 4)), data.uniform(0.5, 1.5, 4)
+    return X, y, X_val, y_val, step_W, step_b
+
+
+def drive(namespace, script, max_epochs, patience, seed):
+    X, y, X_val, y_val, step_W, step_b = problem(seed)
+    n_val, given_rng = len(y_val), np.random.default_rng(seed + 1)
+    calls, modes = [], []
+    params = [np.zeros((3, 4)), np.zeros(4)]
+
+    class Model:
+        def forward(self, x, training=False):
+            modes.append(not (training is False or training is None or training == 0))
+            if len(x) != n_val:
+                raise ValueError(f"this stand-in model evaluates X_val only ({n_val} rows), got {len(x)} rows")
+            k = int(np.round(params[0][0, 0] / step_W[0, 0]))
+            k = min(max(k, 0), len(script))
+            right = np.arange(n_val) < round((script[k - 1] if k else 0.0) * n_val)
+            return np.eye(4)[np.where(right, y_val, (y_val + 1) % 4)]
+
+        def backward(self, grad_y):
+            raise RuntimeError("this stand-in model is trained by the stand-in train_loop only")
+
+        def parameters(self):
+            return list(params)
+
+        def gradients(self):
+            return [np.zeros_like(p) for p in params]
+
+    model = Model()
+
+    def train_loop(model_, loss, optimizer, X_, y_, num_epochs, batch_size, rng):
+        calls.append((int(num_epochs), rng is given_rng, model_ is model))
+        if len(calls) > 50:
+            raise RuntimeError("train_loop was called more than 50 times")
+        for _ in range(num_epochs):
+            params[0] += step_W
+            params[1] += step_b
+        return [1.0 / len(calls)] * 4
+
+    namespace["train_loop"] = train_loop
+    out = namespace["fit_early_stopping"](model, None, None, X, y, X_val, y_val, max_epochs,
+                                          patience, 5, given_rng)
+    return {"out": out, "calls": np.array(calls, np.int64).reshape(-1, 3),
+            "modes": np.array(modes, bool), "W": params[0].copy(), "b": params[1].copy()}
+"""
+
+
+def _expected_stop(script: list, max_epochs: int, patience: int) -> tuple[int, int]:
+    """(epochs trained, best epoch) for a validation accuracy script[k - 1] after epoch k."""
+    best = 1
+    for epoch in range(2, max_epochs + 1):
+        if script[epoch - 1] > script[best - 1]:
+            best = epoch
+        elif epoch - best >= patience:
+            return epoch, best
+    return max_epochs, best
+
+
+def _judge_early_stopping(source: str) -> None:
+    namespace: dict = {"np": np, "math": math}
+    exec(_STOP_INPUTS, namespace)
+    got = run_sandboxed(source, _STOP_INPUTS, function="fit_early_stopping")
+    raise_if_broken(got, "fit_early_stopping", "train_loop")
+    for (script, max_epochs, patience, seed), call in zip(namespace["cases"](), got["calls"]):
+        setting = (f"validation accuracies {script[:max_epochs]}, max_epochs = {max_epochs}, "
+                   f"patience = {patience}")
+        error = call_error(call, "fit_early_stopping", "train_loop")
+        if error:
+            raise Verdict(f"fit_early_stopping raised {error} ({setting})")
+        record = call["out"].get("dict", {})
+        calls = array_of(record.get("calls", {}), "the record of train_loop's calls")
+        if calls.ndim != 2 or calls.shape[1:] != (3,):
+            raise Verdict("the grader could not read the record of your run")
+        if (calls[:, 2] == 0).any():
+            raise Verdict("train_loop was not given the model")
+        if (calls[:, 0] != 1).any():
+            raise Verdict(f"train_loop was called with num_epochs = {calls[calls[:, 0] != 1][0, 0]}: "
+                          "train one epoch per call, so that you can measure after each")
+        if (calls[:, 1] == 0).any():
+            raise Verdict("train_loop was not given the rng passed in: give it that same rng every epoch")
+        if array_of(record.get("modes", {}), "modes").any():
+            raise Verdict("the validation pass ran in training mode: measure with "
+                          "model.forward(X_val, training=False)")
+        out = record.get("out", {})
+        if "items" not in out or len(out["items"]) != 2:
+            raise Verdict("fit_early_stopping should return (accuracies, best_epoch)")
+        trained, best = _expected_stop(script, max_epochs, patience)
+        if int(calls[:, 0].sum()) != trained:
+            raise Verdict(f"{setting}: {int(calls[:, 0].sum())} epochs were trained; training should "
+                          f"stop after {patience} epochs in a row without a higher validation "
+                          "accuracy, or at max_epochs")
+        accuracies = array_of(out["items"][0], "accuracies").astype(np.float64)
+        if accuracies.shape != (trained,) or not np.allclose(accuracies, script[:trained]):
+            raise Verdict(f"{setting}: the accuracies returned are not the validation accuracy of "
+                          "each epoch trained, in order")
+        best_epoch = number_of(out["items"][1], "best_epoch")
+        if best_epoch != best:
+            raise Verdict(f"{setting}: best_epoch = {best_epoch:g}; it should be the epoch, counted "
+                          "from 1, with the highest validation accuracy (the first one, if several "
+                          "are equal)")
+        step_W, step_b = namespace["problem"](seed)[4:]
+        W, b = array_of(record.get("W", {}), "W"), array_of(record.get("b", {}), "b")
+        held = round(float(W[0, 0] / step_W[0, 0]))
+        if not (np.allclose(W, held * step_W) and np.allclose(b, held * step_b)):
+            raise Verdict(f"{setting}: the model ends with a mix of epochs' parameters: every array "
+                          "of model.parameters() needs the best epoch's values")
+        if held != best:
+            raise Verdict(f"{setting}: the model's own parameter arrays hold epoch {held}'s values "
+                          "at the end, not the best epoch's: keep copies of the best parameters "
+                          "(the arrays themselves keep changing) and write them back into the "
+                          "model's arrays, in place")
+
+
 TASKS = {
+    "nb09_softmax_cross_entropy": _judge_softmax_cross_entropy,
     "nb09_training_loop": _judge_training_loop,
+    "nb09_early_stopping": _judge_early_stopping,
     "nb09_steps": _judge_steps,
     "nb09_top_k": _judge_top_k,
     "nb09_shift": _judge_shift,
