@@ -73,10 +73,13 @@ assert [[t.get_text() for t in ax.get_legend().get_texts()] for ax in axes] == [
         "72": """
 assert np.array_equal(ax.get_lines()[0].get_ydata(), losses)
 """,
+        # the three rates on one shared loss scale, each panel with the five seeds in order
         "81": """
-assert [ax.get_title() for ax in axes] == [f"{label}: lr = {rate} (seed {SEED})"
-                                           for label, rate in learning_rates.items()]
-assert all(np.array_equal(ax.get_lines()[0].get_ydata(), h["loss"]) for ax, h in zip(axes, histories.values()))
+assert [ax.get_title() for ax in axes] == [f"{label}: lr = {rate}" for label, rate in learning_rates.items()]
+assert all(axes[0].get_shared_y_axes().joined(axes[0], ax) for ax in axes[1:])
+assert all(np.array_equal(ax.get_lines()[k].get_ydata(), histories[label, seed]["loss"])
+           for ax, label in zip(axes, learning_rates) for k, seed in enumerate(seeds))
+assert len(inset.get_lines()) == len(seeds) + 1 and inset.get_ylim() == (0, 1)
 """,
     },
     "05_initialization.ipynb": {
