@@ -117,9 +117,16 @@ assert sorted(t.get_text()[:12] for t in axes[0].get_legend().get_texts()) == so
 assert [t.get_text() for t in ax.get_legend().get_texts()] == ["with bias correction", "without bias correction"]
 """,
         "58": """
+assert axes[0].get_shared_y_axes().joined(axes[0], axes[1])
 assert [t.get_text() for t in axes[0].get_legend().get_texts()] == defaults
 assert [t.get_text() for t in axes[1].get_legend().get_texts()] == ["SGD (lr 0.05)", "momentum 0.9 (lr 0.05)",
                                                                      "SGD (lr 0.5)", "momentum 0.9 (lr 0.005)"]
+""",
+        # the test losses of the tuned runs, one column per optimizer, on the validation panel's scale
+        "62": """
+assert axes[0].get_shared_y_axes().joined(axes[0], axes[1])
+assert [t.get_text() for t in axes[1].get_xticklabels()] == [n.replace(" ", "\\n") for n in tuned_optimizers]
+assert [sorted(line.get_ydata()) for line in axes[1].get_lines()] == [sorted(test_loss[n]) for n in tuned_optimizers]
 """,
         "72": """
 assert [t.get_text() for t in ax.get_legend().get_texts()] == [f"random search, sigma = {s}" for s in sigmas] + [
@@ -131,6 +138,15 @@ assert [t.get_text() for t in axes[1].get_legend().get_texts()] == list(schedule
         "85": """
 assert sorted(t.get_text() for t in axes[0].get_legend().get_texts()) == sorted(["at initialisation", *decay_settings])
 assert [t.get_text() for t in axes[0].get_xticklabels()] == list(groups)
+""",
+        # one star per learning rate in each heat map, filled exactly where the best λ is interior; λ = 0 labelled
+        "91": """
+for ax, name in zip(axes[:2], heat):
+    stars = [line for line in ax.get_lines() if line.get_marker() == "*"]
+    assert len(stars) == len(wd_lrs)
+    assert [line.get_markerfacecolor() != "none" for line in stars] == interior[name].tolist(), name
+    assert ax.get_yticklabels()[0].get_text() == "0 (none)"
+assert [line.get_label() for line in axes[2].get_lines()] == [*heat, "∝ lr"]
 """,
     },
     "07_dropout.ipynb": {
