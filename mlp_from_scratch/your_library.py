@@ -50,6 +50,7 @@ from .activations import relu, relu_derivative, sigmoid, sigmoid_derivative, tan
 from .layers import Dense as _PackageDense
 from .losses import SoftmaxCrossEntropy
 from .optimizers import SGD
+from .training import minibatches
 from .optimizers import Adam as _PackageAdam
 
 # ---------------------------------------------------------------------------------------
@@ -171,7 +172,7 @@ class Adam:
 
 
 class Nesterov:
-    """Nesterov momentum for ONE array: v <- mu v + g, p <- p - lr (g + mu v)."""
+    """Nesterov momentum for ONE array (the package's SGD with ``nesterov=True``)."""
 
     def __init__(self, lr: float, momentum: float = 0.9) -> None:
         self._sgd = SGD(lr, momentum=momentum, nesterov=True)
@@ -193,16 +194,28 @@ class AdamW:
         self._adam.step([p], [g])
 
 
+def _layer_normalize(x: np.ndarray, eps: float) -> np.ndarray:
+    """(x - mean) / sqrt(var + eps), statistics over each row's features."""
+    return (x - x.mean(axis=1, keepdims=True)) / np.sqrt(x.var(axis=1, keepdims=True) + eps)
+
+
 def layernorm_backward(grad_out: np.ndarray, x: np.ndarray, gamma: np.ndarray,
                        eps: float = 1e-5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Backward of y = gamma * (x - mean) / sqrt(var + eps) + beta, statistics over each
-    row's features. grad_out, x: (batch, features); gamma: (features,)."""
-    inv_std = 1 / np.sqrt(x.var(axis=1, keepdims=True) + eps)
-    x_hat = (x - x.mean(axis=1, keepdims=True)) * inv_std
-    g_hat = grad_out * gamma
-    grad_x = inv_std * (g_hat - g_hat.mean(axis=1, keepdims=True)
-                        - x_hat * (g_hat * x_hat).mean(axis=1, keepdims=True))
-    return grad_x, (grad_out * x_hat).sum(axis=0), grad_out.sum(axis=0)
+    """Backward of y = gamma * x_hat + beta, x_hat = layer-normalised x. grad_out, x:
+    (batch, features); gamma: (features,). grad_x by central differences of x_hat in
+    float64 (one nudge per feature, in every row at once): notebook 08's task derives the
+    formula, which this reference does not write out."""
+    x64, g_hat = x.astype(np.float64), (grad_out * gamma).astype(np.float64)   # dL/dx_hat
+    h = 1e-5 * np.sqrt(x64.var(axis=1) + eps)                                  # a step per row
+    grad_x = np.empty_like(x64)
+    for k in range(x.shape[1]):
+        nudge = np.zeros_like(x64)
+        nudge[:, k] = h
+        change = _layer_normalize(x64 + nudge, eps) - _layer_normalize(x64 - nudge, eps)
+        grad_x[:, k] = (g_hat * change).sum(axis=1) / (2 * h)
+    x_hat = _layer_normalize(x64, eps)
+    return (grad_x.astype(grad_out.dtype), (grad_out * x_hat).sum(axis=0).astype(grad_out.dtype),
+            grad_out.sum(axis=0))
 
 
 def softmax_cross_entropy(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
@@ -214,13 +227,12 @@ def softmax_cross_entropy(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarr
 
 def train_loop(model, loss, optimizer, X: np.ndarray, y: np.ndarray, num_epochs: int,
                batch_size: int, rng: np.random.Generator) -> list[float]:
-    """Mini-batch training, a new order from rng every epoch; returns the batch losses."""
+    """Mini-batch training, a new order from rng every epoch (the package's minibatches);
+    returns the batch losses."""
     losses = []
     for _ in range(num_epochs):
-        order = rng.permutation(len(X))
-        for start in range(0, len(X), batch_size):
-            rows = order[start:start + batch_size]
-            value, grad = loss(model.forward(X[rows], training=True), y[rows])
+        for X_batch, y_batch in minibatches(X, y, batch_size, rng=rng):
+            value, grad = loss(model.forward(X_batch, training=True), y_batch)
             model.backward(grad)
             optimizer.step(model.parameters(), model.gradients())
             losses.append(value)
