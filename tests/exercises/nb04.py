@@ -34,6 +34,10 @@ SCALE = '''
 def scale_backward(X, s, G):
     """Y = X * s -> dX, ds."""
 '''
+SOFTMAX = '''
+def softmax_backward(S, G):
+    """S, G: (batch, classes) -> dL/dZ."""
+'''
 TRAIN_LOOP = '''
     for epoch in range(num_epochs):
         y_hat, cache = network_forward(X, params["W1"], params["b1"], params["W2"], params["b2"])
@@ -677,6 +681,95 @@ def central(layer, x, a, R, h):
         "delegating": [
             "import mlp_from_scratch as mfs\n"
             "predicted_error = mfs.relative_error(np.ones(3) / 4, np.ones(3))\n",
+        ],
+    },    "nb04_softmax_backward": {
+        "correct": [
+            SOFTMAX + "    return S * G - S * np.einsum('nc,nc->n', G, S)[:, None]\n",
+            SOFTMAX + "    inner = np.sum(G * S, axis=-1, keepdims=True)\n    return S * (G - inner)\n",
+            # the per-row Jacobian, transposed: no bug, J = diag(s) - s s^T is symmetric (and the check
+            # cannot see that the Jacobian was formed; the task's text asks not to)
+            SOFTMAX + "    out = np.empty_like(S)\n    for n in range(len(S)):\n"
+                      "        J = np.diag(S[n]) - np.outer(S[n], S[n])\n        out[n] = J.T @ G[n]\n"
+                      "    return out\n",
+        ],
+        "wrong": [
+            # only the diagonal of the Jacobian, as for an elementwise activation
+            (SOFTMAX + "    return S * G\n", r"rows of dL/dZ should sum to 0.*yours is S \* G"),
+            # the inner product summed over the batch instead of the classes
+            (SOFTMAX + "    return S * (G - (G * S).sum(axis=0, keepdims=True))\n",
+             r"row 0 of dL/dZ changed when only the other rows"),
+            # the row sums without keepdims: broadcast along the classes, the transposed way
+            (SOFTMAX + "    return S * (G - (G * S).sum(axis=1))\n", r"raised ValueError for S of shape \(5, 4\)"),
+            # ... which runs when batch = classes, and mixes rows there
+            (SOFTMAX + "    inner = (G * S).sum(axis=1)\n"
+                       "    return S * (G - (inner if S.shape[0] == S.shape[1] else inner[:, None]))\n",
+             r"row 0 of dL/dZ changed"),
+            # cross-entropy's gradient pattern, softmax minus the target
+            (SOFTMAX + "    return G - S\n", r"doubling G did not double dL/dZ"),
+            # the factor s_j forgotten outside the bracket
+            (SOFTMAX + "    return G - (G * S).sum(axis=1, keepdims=True)\n", r"rows of dL/dZ should sum to 0"),
+            # the input G overwritten in place
+            (SOFTMAX + "    G -= (G * S).sum(axis=1, keepdims=True)\n    return S * G\n",
+             r"softmax_backward changed its input G"),
+            # float64 out for float32 in
+            (SOFTMAX + "    S, G = S.astype(np.float64), G.astype(np.float64)\n"
+                       "    return S * (G - (G * S).sum(axis=1, keepdims=True))\n",
+             r"returns float64 for float32 inputs"),
+        ],
+        # judged outside the kernel: the package's Softmax layer does the work
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + SOFTMAX
+            + "    layer = mfs.Softmax()\n    layer.forward(np.log(S))\n    return layer.backward(G)\n",
+        ],
+        "judged_wrong": [
+            (SOFTMAX + "    layer = mfs.Softmax()\n    layer.forward(np.log(S))\n    return layer.backward(G)\n",
+             r"refused while grading: mfs\.Softmax"),
+        ],
+    },
+    "nb04_predict_float32": {
+        "correct": [
+            "step_ratio = None\nerror_ratio = None\nstep_ratio = 1e3\nerror_ratio = 1e6\n",
+            "step_ratio = None\nerror_ratio = None\n"
+            "eps32, eps64 = 1.2e-7, 2.2e-16\nstep_ratio = (eps32 / eps64) ** (1 / 3)\nerror_ratio = step_ratio ** 2\n",
+        ],
+        "wrong": [
+            # "the best step does not depend on the format, the error scales with the precision"
+            ("step_ratio = None\nerror_ratio = None\nstep_ratio = 1\nerror_ratio = 5e8\n",
+             r"step_ratio = 1 is 2\.9 decades below"),
+            # the forward difference's rule, h ~ sqrt(precision)
+            ("step_ratio = None\nerror_ratio = None\nstep_ratio = 2.3e4\nerror_ratio = 2.3e4\n",
+             r"step_ratio = 2\.3e\+04 is 1\.5 decades above"),
+            # the two exponents swapped
+            ("step_ratio = None\nerror_ratio = None\nstep_ratio = 6.6e5\nerror_ratio = 800\n",
+             r"step_ratio = 6\.6e\+05 is 2\.9 decades above"),
+            # the step right, the error taken to grow like the precision itself
+            ("step_ratio = None\nerror_ratio = None\nstep_ratio = 800\nerror_ratio = 5e8\n",
+             r"error_ratio = 5e\+08 is 2\.9 decades above"),
+            # the step right, the error taken to grow like the step
+            ("step_ratio = None\nerror_ratio = None\nstep_ratio = 1000\nerror_ratio = 1000\n",
+             r"error_ratio = 1e\+03 is 2\.8 decades below"),
+            # "float32 needs a finer step": the ratio inverted
+            ("step_ratio = None\nerror_ratio = None\nstep_ratio = 1e-3\nerror_ratio = 1e6\n",
+             r"step_ratio = 0\.001 is 5\.9 decades below"),
+            ("step_ratio = None\nerror_ratio = None\nstep_ratio = 1000\n", r"error_ratio is None"),
+            ("step_ratio = None\nerror_ratio = None\nstep_ratio = '1e3'\nerror_ratio = 1e6\n",
+             r"step_ratio should be a number"),
+            ("step_ratio = None\nerror_ratio = None\nstep_ratio = -1000\nerror_ratio = 1e6\n",
+             r"step_ratio is -1000: a ratio .* is positive"),
+        ],
+        # judged outside the kernel: measured with the package's numerical gradient, not predicted
+        "delegating": [
+            "import mlp_from_scratch as mfs\n"
+            "step_ratio = None\nerror_ratio = None\n"
+            "f = lambda p: float(np.sum(np.tanh(p) ** 2))\n"
+            "p64 = np.array([0.3]); g = 2 * np.tanh(0.3) / np.cosh(0.3) ** 2\n"
+            "best = {}\n"
+            "for dtype in (np.float64, np.float32):\n"
+            "    p = p64.astype(dtype)\n"
+            "    errs = {h: abs(float(mfs.numerical_gradient(lambda: f(p), p, h)[0]) - g) / g for h in np.logspace(0, -10, 21)}\n"
+            "    best[dtype] = min(errs, key=errs.get), min(errs.values())\n"
+            "step_ratio = best[np.float32][0] / best[np.float64][0]\n"
+            "error_ratio = best[np.float32][1] / best[np.float64][1]\n",
         ],
     },
 }

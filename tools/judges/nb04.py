@@ -1,6 +1,6 @@
 """Notebook 04's judged tasks: the backward passes, the XOR training loop, the library of
 section 7 (``Dense``, the activation layers, ``Sequential``, ``check_layer_gradients``) and the
-three exercises (tools/judge.py).
+five exercises (tools/judge.py).
 
 Every gradient a student's code returns is compared, in the grading process, with central
 differences of a loss computed there (``mfs.numerical_gradient``, the package's losses and
@@ -154,7 +154,8 @@ def _raised(call: dict, function: str, where: str = "", alone: str = "") -> None
 #: The array arguments of each task's function, by position (for "changed its input").
 _ARGUMENTS = {"dense_backward": ["X", "W", "G"], "tanh_backward": ["Z", "G"],
               "network_backward": ["grad_y_hat", "W1", "W2", "cache"],
-              "bce_grad": ["z", "y"], "scale_backward": ["X", "s", "G"]}
+              "bce_grad": ["z", "y"], "scale_backward": ["X", "s", "G"],
+              "softmax_backward": ["S", "G"]}
 
 
 def _gradient_error(value: np.ndarray, f, x: np.ndarray) -> float:
@@ -652,6 +653,120 @@ def _judge_predict_error(source: str) -> None:
     if not abs(value - mfs.relative_error(n / 4, n)) < 0.01:
         raise Verdict(f"predicted_error {value:.2g} is not the relative error of a gradient off "
                       "by that factor")
+
+
+# --- nb04_softmax_backward ---------------------------------------------------------------
+
+_SOFTMAX = _BASE + '''
+def _softmax(Z):
+    """The package's softmax, in NumPy (the same operations as mfs.softmax)."""
+    e = np.exp(Z - Z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _softmax_cases(batch, classes, seed):
+    """The notebook's calls for one shape: (S, G), (S, 2 G), and S, G with rows 1, 2, ... new."""
+    rng = np.random.default_rng(seed)
+    Z, G = 2 * rng.standard_normal((batch, classes)), rng.standard_normal((batch, classes))
+    S = _softmax(Z)
+    out = [(S, G), (S, 2 * G)]
+    if batch > 1:
+        S_other, G_other = S.copy(), G.copy()
+        S_other[1:] = _softmax(2 * rng.standard_normal((batch - 1, classes)))
+        G_other[1:] = rng.standard_normal((batch - 1, classes))
+        out.append((S_other, G_other))
+    return out
+
+
+SHAPES = [((5, 4), 1), ((4, 4), 2), ((1, 7), 3), ((3, 2), 4), ((64, 10), 5)]
+
+
+def _float32_case():
+    rng = np.random.default_rng(6)
+    Z = 2 * rng.standard_normal((6, 5))
+    return Z, _softmax(Z).astype(np.float32), rng.standard_normal((6, 5)).astype(np.float32)
+
+
+def cases():
+    """The check cell's calls, shape by shape, then the float32 one."""
+    _, S32, G32 = _float32_case()
+    return [c for (batch, classes), seed in SHAPES for c in _softmax_cases(batch, classes, seed)] + [(S32, G32)]
+
+
+given = {"mfs": _Package()}
+'''
+
+
+def _judge_softmax_backward(source: str) -> None:
+    import mlp_from_scratch as mfs
+
+    namespace = _inputs(_SOFTMAX)
+    cases = namespace["cases"]()
+    got = run_sandboxed(source, _SOFTMAX, function="softmax_backward")
+    raise_if_broken(got, "softmax_backward")
+    k = 0
+    for (batch, classes), seed in namespace["SHAPES"]:
+        rng = np.random.default_rng(seed)
+        Z, G = 2 * rng.standard_normal((batch, classes)), rng.standard_normal((batch, classes))
+        S = cases[k][0]
+        dZ, dZ2 = (_softmax_result(got["calls"][k + i], cases[k + i][0]) for i in (0, 1))
+        if not np.allclose(dZ2, 2 * dZ):
+            raise Verdict("doubling G did not double dL/dZ: a backward pass is linear in the upstream "
+                          "gradient G")
+        if batch > 1:
+            other = _softmax_result(got["calls"][k + 2], cases[k + 2][0])
+            if not np.allclose(other[0], dZ[0], rtol=1e-12, atol=1e-15):
+                raise Verdict("row 0 of dL/dZ changed when only the other rows of S and G changed: softmax "
+                              "acts on each row alone, so each row of dL/dZ depends only on its own row of "
+                              "S and G (does a sum run over the batch?)")
+        k += 3 if batch > 1 else 2
+        sums = dZ.sum(axis=1)
+        if not np.allclose(sums, 0, atol=1e-10):
+            hint = (" (yours is S * G, the Jacobian's diagonal alone: each s_i depends on every logit of its "
+                    "row)" if np.allclose(dZ, S * G) else "")
+            raise Verdict(f"the rows of dL/dZ should sum to 0 and do not (row 0 sums to {sums[0]:.3g}): adding "
+                          "the same number to every logit of a row leaves softmax unchanged, so moving all "
+                          f"the logits of a row together cannot change the loss{hint}")
+        _check_gradient(f"dL/dZ for S of shape {S.shape}", dZ,
+                        lambda: float(np.sum(mfs.softmax(Z) * G)), Z)
+    Z, S32, G32 = namespace["_float32_case"]()
+    dZ32 = _softmax_result(got["calls"][k], S32)
+    if dZ32.dtype != np.float32:
+        raise Verdict(f"softmax_backward returns {dZ32.dtype} for float32 inputs: something changed the dtype")
+    exact = mfs.numerical_gradient(lambda: float(np.sum(mfs.softmax(Z) * G32.astype(np.float64))), Z)
+    error = mfs.relative_error(dZ32, exact)
+    if not error < BELOW_FLOAT32:
+        raise Verdict(f"dL/dZ for float32 inputs: relative error {error:.0e} against the gradient in "
+                      f"float64 (a correct one gives < {BELOW_FLOAT32:.0e})")
+
+
+def _softmax_result(call: dict, S: np.ndarray) -> np.ndarray:
+    _raised(call, "softmax_backward", f"S of shape {S.shape} ({S.dtype})")
+    return _array(call["out"], f"dL/dZ for S of shape {S.shape}", S.shape)
+
+
+# --- nb04_predict_float32 -----------------------------------------------------------------
+
+def _judge_predict_float32(source: str) -> None:
+    got = run_sandboxed(source, "", values=("step_ratio", "error_ratio"))
+    raise_if_broken(got, None)
+    precision_ratio = np.finfo(np.float32).eps / np.finfo(np.float64).eps
+    for name, power in [("step_ratio", 1 / 3), ("error_ratio", 2 / 3)]:
+        plain = got["values"].get(name)
+        if plain is not None and plain.get("type") == "NoneType":
+            raise Verdict(f"{name} is None: replace None with your answer")
+        if plain is not None and plain.get("dtype", "").endswith("b1"):
+            raise Verdict(f"{name} should be a number, got bool")
+        value = number_of(plain, name)
+        if not math.isfinite(value):
+            raise Verdict(f"{name} should be a finite number, got {value}")
+        if not value > 0:
+            raise Verdict(f"{name} is {value:.12g}: a ratio of two steps or of two errors is positive")
+        off = math.log10(value) - power * math.log10(precision_ratio)
+        if not abs(off) < 0.6:
+            raise Verdict(f"{name} = {value:.2g} is {abs(off):.1f} decades {'above' if off > 0 else 'below'} "
+                          "what the balance of the truncation error (∝ h²) and the rounding error "
+                          "(∝ precision / h) gives for float32 against float64")
 
 
 # --- the library (section 7): Dense, the activations, Sequential, check_layer_gradients ----
@@ -1364,4 +1479,6 @@ TASKS = {
     "nb04_bce_grad": _judge_bce_grad,
     "nb04_scale_backward": _judge_scale_backward,
     "nb04_predict_error": _judge_predict_error,
+    "nb04_softmax_backward": _judge_softmax_backward,
+    "nb04_predict_float32": _judge_predict_float32,
 }
