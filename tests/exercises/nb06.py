@@ -58,6 +58,14 @@ best_momentum = None
 steps_ratio = None
 '''
 
+CLIP = '''
+def clip_by_global_norm(grads, max_norm):
+'''
+WARMUP = '''
+steps_to_90 = None
+distance_ratio = None
+'''
+
 ANSWERS = {
     "nb06_momentum": {
         "correct": [
@@ -279,6 +287,107 @@ ANSWERS = {
                       "kappa = float(np.linalg.cond(np.array([[10.0, 8.0], [8.0, 10.0]])))\n"
                       "best_momentum = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2\n"
                       "steps_ratio = np.log(np.sqrt(best_momentum)) / np.log((kappa - 1) / (kappa + 1))\n",
+        ],
+    },
+    "nb06_clip_global_norm": {
+        "correct": [
+            # all entries in one flat vector; the unchanged case returned as copies
+            CLIP + "    flat = np.concatenate([g.ravel() for g in grads])\n"
+                   "    norm = float(np.linalg.norm(flat))\n"
+                   "    if norm <= max_norm:\n        return [g.copy() for g in grads], norm\n"
+                   "    factor = max_norm / norm\n"
+                   "    return [(g * factor).astype(g.dtype, copy=False) for g in grads], norm\n",
+            # a loop in float64 with math; each copy scaled in place (keeps its dtype); a zero norm guarded
+            "import math\n" + CLIP + "    total = 0.0\n    for g in grads:\n        total += float((g.astype(np.float64) ** 2).sum())\n"
+                   "    norm = math.sqrt(total)\n"
+                   "    scale = min(1.0, max_norm / norm) if norm > 0 else 1.0\n"
+                   "    clipped = []\n    for g in grads:\n        c = g.copy()\n        c *= scale\n"
+                   "        clipped.append(c)\n    return clipped, norm\n",
+        ],
+        "wrong": [
+            # each array clipped by its own norm: the direction of the whole gradient changes
+            (CLIP + "    norm = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads)))\n"
+                    "    return [g * min(1.0, max_norm / max(np.linalg.norm(g), 1e-12)) for g in grads], norm\n",
+             r"scaled by different factors"),
+            # clipped entry by entry
+            (CLIP + "    norm = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads)))\n"
+                    "    return [np.clip(g, -max_norm, max_norm) for g in grads], norm\n",
+             r"is not grads\[\d\] times one number.*element-wise"),
+            # scaled to max_norm whatever the norm: small gradients are blown up
+            (CLIP + "    norm = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads)))\n"
+                    "    return [g * (max_norm / norm) for g in grads], norm\n",
+             r"far above the gradient's norm, the arrays changed"),
+            # the norm returned after clipping
+            (CLIP + "    norm = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads)))\n"
+                    "    scale = min(1.0, max_norm / norm) if norm else 1.0\n"
+                    "    return [g * scale for g in grads], norm * scale\n",
+             r"norm is the norm after clipping"),
+            # the inputs clipped in place
+            (CLIP + "    norm = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads)))\n"
+                    "    if norm > max_norm:\n        for g in grads:\n            g *= max_norm / norm\n"
+                    "    return grads, norm\n",
+             r"changed its input grads\[0\] in place"),
+            # a float64 NumPy factor turns float32 gradients into float64 ones
+            (CLIP + "    norm = np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads))\n"
+                    "    scale = max_norm / norm if norm > max_norm else 1.0\n"
+                    "    return [g * scale for g in grads], float(norm)\n",
+             r"dtype float64 but grads\[0\] has float32"),
+            # the sum of the arrays' own norms taken for the global norm
+            (CLIP + "    norm = float(sum(np.linalg.norm(g) for g in grads))\n"
+                    "    scale = max_norm / norm if norm > max_norm else 1.0\n"
+                    "    return [g * scale for g in grads], norm\n",
+             r"sum of the arrays' own norms"),
+            # min(1, c / norm) with Python floats: a zero gradient divides by zero
+            ("import math\n" + CLIP
+             + "    norm = math.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads))\n"
+               "    scale = min(1.0, max_norm / norm)\n"
+               "    return [g * scale for g in grads], norm\n",
+             r"raised ZeroDivisionError on all-zero gradients"),
+        ],
+        # judged outside the kernel (tools/judges/nb06.py): the package's check_array, imported while graded
+        "delegating": [
+            "import mlp_from_scratch as mfs\n\n\n" + CLIP.lstrip("\n")
+            + "    flat = np.concatenate([mfs.checks.check_array('g', g).ravel() for g in grads])\n"
+              "    norm = float(np.linalg.norm(flat))\n"
+              "    scale = max_norm / norm if norm > max_norm else 1.0\n"
+              "    return [g * scale for g in grads], norm\n",
+        ],
+    },
+    "nb06_momentum_warmup": {
+        "correct": [
+            WARMUP + "steps_to_90 = 45\ndistance_ratio = 12.4\n",
+            # counted step by step, as the velocity grows
+            WARMUP + "mu, v, steps, moved = 0.95, 0.0, 0, 0.0\nwhile v < 0.9 / (1 - mu):\n"
+                     "    v = mu * v + 1\n    steps += 1\n    moved += v\n"
+                     "steps_to_90 = steps\ndistance_ratio = moved / steps\n",
+        ],
+        "wrong": [
+            # the time constant 1/(1 - μ) taken for the warm-up
+            (WARMUP + "steps_to_90 = 20\ndistance_ratio = 12.4\n", r"steps_to_90 = 20 is not the first step"),
+            # one step early: the velocity after t steps taken as (1 - μ^(t+1)) / (1 - μ)
+            (WARMUP + "steps_to_90 = 44\ndistance_ratio = 12.27\n", r"steps_to_90 = 44 is not the first step"),
+            # not a step number: the real solution of μ^t = 0.1
+            (WARMUP + "steps_to_90 = 44.89\ndistance_ratio = 12.4\n", r"whole number"),
+            # the terminal ratio 1/(1 - μ), as if momentum started at full speed
+            (WARMUP + "steps_to_90 = 45\ndistance_ratio = 20\n", r"distance_ratio = 20 is more than 2 % away"),
+            # the last step's ratio instead of the distance's
+            (WARMUP + "steps_to_90 = 45\ndistance_ratio = 18.0\n", r"distance_ratio = 18 is more than 2 % away"),
+            # the steps taken to grow linearly from 1 to 18 (their mean)
+            (WARMUP + "steps_to_90 = 45\ndistance_ratio = 9.5\n", r"distance_ratio = 9\.5 is more than 2 % away"),
+            # one step of the sum shifted: Σ (1 - μ^(k+1)) over 45 steps
+            (WARMUP + "steps_to_90 = 45\ndistance_ratio = 12.78\n", r"distance_ratio = 12\.78 is more than 2 % away"),
+            # upside down: SGD's distance over momentum's
+            (WARMUP + "steps_to_90 = 45\ndistance_ratio = 1 / 12.4\n", r"distance_ratio is 0\.08.*moves farther"),
+            (WARMUP, r"steps_to_90 is None"),
+        ],
+        # judged outside the kernel (tools/judges/nb06.py): the numbers measured with the package's SGD
+        "delegating": [
+            WARMUP + "import mlp_from_scratch as mfs\n"
+                     "opt, p, lengths = mfs.SGD(1.0, momentum=0.95), np.zeros(1), []\n"
+                     "for _ in range(100):\n    before = p.copy()\n    opt.step([p], [np.ones(1)])\n"
+                     "    lengths.append(abs(p[0] - before[0]))\n"
+                     "steps_to_90 = int(np.argmax(np.array(lengths) >= 0.9 * 20)) + 1\n"
+                     "distance_ratio = sum(lengths[:steps_to_90]) / steps_to_90\n",
         ],
     },
 }

@@ -1,5 +1,5 @@
-"""Notebook 06's judged tasks: the ``Momentum``, ``Adam``, ``Nesterov`` and ``AdamW`` classes and
-the condition-number predictions (tools/judge.py).
+"""Notebook 06's judged tasks: the ``Momentum``, ``Adam``, ``Nesterov`` and ``AdamW`` classes,
+``clip_by_global_norm``, the condition-number and momentum warm-up predictions (tools/judge.py).
 
 The two classes keep state between calls, so the child *drives* them (``_STEPS``): it builds
 the student's object, calls ``step(p, g)`` on its own arrays, and sends back p after every
@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from judge import NotAnswered, Verdict, alone_hint, array_of, call_error, raise_if_broken, run_sandboxed
+from judge import NotAnswered, Verdict, alone_hint, array_of, call_error, number_of, raise_if_broken, run_sandboxed
 
 # Run in the child (and, for the same inputs, in the grading process): the student's class,
 # driven over the check cells' cases. ``CLASS`` is put in front of it by the task.
@@ -474,10 +474,216 @@ def _kind(plain: dict) -> str:
     return "a list or tuple" if "items" in plain else (plain.get("type") or "a dict")
 
 
+# ----------------------------------------------------------------------------------------
+# nb06_clip_global_norm
+# ----------------------------------------------------------------------------------------
+
+# Run in the child (and, for the same arrays, in the grading process): the check cell's cases in
+# its order, each (grads, max_norm, name, full): full = False for the visible checks only.
+_CLIP_CASES = '''
+def _clip_case(shapes, dtype, seed, scale):
+    rng = np.random.default_rng(seed)
+    return [(scale * rng.standard_normal(shape)).astype(dtype) for shape in shapes]
+
+
+def cases():
+    grads = _clip_case([(3, 4), (4,), (4, 2)], np.float64, seed=1, scale=5.0)
+    return [
+        (grads, 1000.0, "max_norm far above the gradient's norm", "below"),
+        ([g.copy() for g in grads], 1.0, "max_norm = 1", "clip"),
+        ([g.copy() for g in grads], 1.0, "three float64 arrays, max_norm = 1", "full"),
+        ([g.copy() for g in grads], 1000.0, "three float64 arrays, max_norm = 1000", "full"),
+        (_clip_case([(5, 3), (3,), (2, 2, 2)], np.float32, seed=2, scale=3.0), 2.0,
+         "float32 arrays, max_norm = 2", "full"),
+        (_clip_case([(5, 3), (3,), (2, 2, 2)], np.float32, seed=3, scale=0.01), 2.0,
+         "float32 arrays below max_norm = 2", "full"),
+        (_clip_case([(10,)], np.float64, seed=4, scale=10.0) + _clip_case([(3,)], np.float64, seed=5, scale=0.01),
+         1.0, "a large array and a tiny one, max_norm = 1", "full"),
+        (_clip_case([(4, 5), (5,)], np.float64, seed=6, scale=0.3), 1.0,
+         "entries all below 1 but global norm above max_norm = 1", "full"),
+        ([np.zeros((3, 2)), np.zeros(2)], 1.0, "all-zero gradients (norm 0)", "full"),
+        (_clip_case([(6,)], np.float64, seed=7, scale=1.0), 0.5, "a single array, max_norm = 0.5", "full"),
+    ]
+
+
+_copy = np.ndarray.copy            # bound before the student's cell runs
+_equal = np.array_equal
+
+
+def drive(namespace, grads, max_norm, name, kind):
+    """The student's function on one case, and what it did to its inputs, as data."""
+    before = [_copy(g) for g in grads]
+    given = list(grads)
+    out = namespace["clip_by_global_norm"](grads, max_norm)
+    report = {"list_changed": len(grads) != len(given) or any(a is not b for a, b in zip(grads, given)),
+              "changed": [i for i, (g, b) in enumerate(zip(given, before))
+                          if g.dtype != b.dtype or g.shape != b.shape or not _equal(g, b)],
+              "out_type": type(out).__name__}
+    if isinstance(out, (tuple, list)) and len(out) == 2:
+        clipped, norm = out
+        report["clipped_type"] = type(clipped).__name__
+        if isinstance(clipped, (list, tuple)):
+            report["clipped"] = list(clipped)
+            report["clipped_types"] = [type(c).__name__ for c in clipped]
+        number = isinstance(norm, (int, float, np.integer, np.floating)) and not isinstance(norm, bool)
+        report["norm"] = norm if number else None
+        report["norm_type"] = type(norm).__name__
+        report["out_len"] = 2
+    return report
+'''
+
+
+def _global_norm(grads) -> float:
+    return float(np.sqrt(sum(np.sum(np.asarray(g, dtype=np.float64) ** 2) for g in grads)))
+
+
+def _clip_outcome(call: dict, grads: list, name: str) -> tuple[list, float]:
+    """The check cell's ``_clip`` on what the child sent back: the clipped arrays (float64) and norm."""
+    error = call_error(call, "clip_by_global_norm")
+    if error is not None:
+        raise Verdict(f"clip_by_global_norm raised {error.split(':')[0]} on {name}:"
+                      f"{error.split(':', 1)[1] if ':' in error else ''}")
+    report = call["out"].get("dict", {})
+    flag = report.get("list_changed", {})
+    if "bytes" in flag and bool(array_of(flag, "list_changed")):
+        raise Verdict(f"clip_by_global_norm changed the list grads itself ({name}): build a new list")
+    changed = [int(number_of(i, "changed")) for i in report.get("changed", {}).get("items", [])]
+    if changed:
+        raise Verdict(f"clip_by_global_norm changed its input grads[{changed[0]}] in place ({name}): "
+                      "return new arrays and leave grads as they were")
+    if "out_len" not in report:
+        raise Verdict("clip_by_global_norm should return a pair (clipped, norm), got "
+                      f"{report.get('out_type', {}).get('str', 'something else')}")
+    if "clipped" not in report or len(report["clipped"].get("items", [])) != len(grads):
+        raise Verdict(f"clipped should be a list of {len(grads)} arrays, one per array of grads ({name})")
+    kinds = [k["str"] for k in report["clipped_types"]["items"]]
+    out = []
+    for i, (plain, kind, g) in enumerate(zip(report["clipped"]["items"], kinds, grads)):
+        if kind == "NoneType":
+            raise Verdict(f"clipped[{i}] is None: does your code return (or assign) its result?")
+        if kind != "ndarray":
+            raise Verdict(f"clipped[{i}] should be a NumPy array, got {kind}")
+        c = array_of(plain, f"clipped[{i}]")
+        if c.dtype.kind not in "iuf":
+            raise Verdict(f"clipped[{i}] should hold real numbers, got dtype {c.dtype}")
+        if c.shape != g.shape:
+            raise Verdict(f"clipped[{i}] has shape {c.shape}, expected {g.shape}")
+        if c.dtype.kind == "f" and not np.isfinite(c).all():
+            raise Verdict(f"clipped[{i}] contains NaN or infinity")
+        if c.dtype != g.dtype:
+            raise Verdict(f"clipped[{i}] has dtype {c.dtype} but grads[{i}] has {g.dtype} ({name}): "
+                          "keep each array's dtype")
+        out.append(c.astype(np.float64))
+    norm_type = report["norm_type"]["str"]
+    if report["norm"].get("type") == "NoneType":
+        if norm_type == "NoneType":
+            raise Verdict("norm is None: replace None with your answer")
+        raise Verdict(f"norm should be a number, got {norm_type}")
+    norm = float(array_of(report["norm"], "norm"))
+    if not math.isfinite(norm):
+        raise Verdict(f"norm should be a finite number, got {norm}")
+    if norm < 0:
+        raise Verdict(f"norm is {norm:g} ({name}): a norm is never negative")
+    return out, norm
+
+
+def _clip_factor(clipped: list, grads: list, name: str) -> float:
+    """The check cell's ``_factors``: each array scaled as a whole, all by one factor."""
+    factors = []
+    for i, (c, g) in enumerate(zip(clipped, grads)):
+        g = g.astype(np.float64)
+        f = float(np.sum(c * g) / np.sum(g * g))
+        if not np.allclose(c, f * g, rtol=1e-5, atol=1e-6 * np.abs(g).max()):
+            raise Verdict(f"clipped[{i}] is not grads[{i}] times one number ({name}): its direction "
+                          "changed, as an element-wise clip changes it; scale every entry by the same factor")
+        factors.append(f)
+    if max(factors) - min(factors) > 1e-5 * max(factors):
+        raise Verdict(f"the arrays were scaled by different factors, from {min(factors):.4g} to "
+                      f"{max(factors):.4g} ({name}): that changes the direction of the whole gradient; "
+                      "use one factor for all arrays")
+    return factors[0]
+
+
+def _judge_clip_global_norm(source: str) -> None:
+    got = run_sandboxed(source, _CLIP_CASES, function="clip_by_global_norm")
+    raise_if_broken(got, "clip_by_global_norm")
+    for (grads, max_norm, name, kind), call in zip(_cases(_CLIP_CASES), got["calls"]):
+        clipped, norm = _clip_outcome(call, grads, name)
+        if kind == "below":
+            if not all(np.allclose(c, g, rtol=1e-7, atol=0) for c, g in zip(clipped, grads)):
+                raise Verdict("with max_norm = 1000, far above the gradient's norm, the arrays changed: "
+                              "below the threshold they come back unchanged")
+            continue
+        if kind == "clip":
+            f = _clip_factor(clipped, grads, name)
+            if not 0 < f < 1:
+                raise Verdict(f"with max_norm = 1 each array was multiplied by {f:.4g}: a clipped gradient "
+                              "points the same way and is shorter")
+            continue
+        true = _global_norm(grads)
+        rtol = 1e-5 if any(g.dtype == np.float32 for g in grads) else 1e-9
+        if not np.isclose(norm, true, rtol=rtol, atol=1e-12):
+            if true > max_norm and np.isclose(norm, max_norm, rtol=rtol):
+                raise Verdict(f"norm is the norm after clipping ({name}): return the global norm before it")
+            if np.isclose(norm, sum(_global_norm([g]) for g in grads), rtol=rtol):
+                raise Verdict(f"norm is the sum of the arrays' own norms ({name}), not the L2 norm over "
+                              "all their entries together")
+            raise Verdict(f"norm is {norm:.6g}, not the global L2 norm over all entries of all arrays ({name})")
+        same = all(np.allclose(c, g, rtol=rtol, atol=0) for c, g in zip(clipped, grads))
+        if true <= max_norm:
+            if not same:
+                raise Verdict(f"the global norm is at most max_norm ({name}), yet the arrays changed: "
+                              "below the threshold they come back unchanged")
+            continue
+        if same:
+            raise Verdict(f"the global norm exceeds max_norm ({name}), yet the arrays came back unchanged "
+                          "(an element-wise clip leaves entries that are all small as they are)")
+        _clip_factor(clipped, grads, name)
+        if not np.isclose(_global_norm(clipped), max_norm, rtol=max(rtol, 1e-6)):
+            raise Verdict(f"the clipped arrays have global norm {_global_norm(clipped):.6g}, not max_norm = "
+                          f"{max_norm:g} ({name})")
+
+
+# ----------------------------------------------------------------------------------------
+# nb06_momentum_warmup
+# ----------------------------------------------------------------------------------------
+
+def _judge_momentum_warmup(source: str) -> None:
+    names = ("steps_to_90", "distance_ratio")
+    got = run_sandboxed(source, "", values=names)
+    raise_if_broken(got, None)
+    steps, ratio = (_number(got["values"].get(n), n) for n in names)
+    if steps < 1 or steps != round(steps):
+        raise Verdict(f"steps_to_90 is {steps:g}: it is the number of a step, a whole number 1, 2, 3, …")
+    if ratio <= 1:
+        raise Verdict(f"distance_ratio is {ratio:g}, but on a constant gradient momentum moves farther than "
+                      "plain SGD at the same lr")
+    import mlp_from_scratch as mfs
+
+    # the package's momentum on a constant gradient, measured: step lengths and distances
+    momentum, lr, g = 0.95, 0.01, np.array([0.6, -0.8])
+    heavy, p, lengths = mfs.SGD(lr, momentum=momentum), np.zeros(2), []
+    for _ in range(200):
+        before = p.copy()
+        heavy.step([p], [g.copy()])
+        lengths.append(float(np.linalg.norm(p - before)))
+    terminal = lr * np.linalg.norm(g) / (1 - momentum)
+    first = int(np.argmax(np.array(lengths) >= 0.9 * terminal)) + 1
+    if steps != first:
+        raise Verdict(f"steps_to_90 = {steps:g} is not the first step whose length reaches 90 % of the "
+                      "terminal one: at step t the velocity holds the gradients of steps 1 to t")
+    exact = sum(lengths[:first]) / (first * lr * np.linalg.norm(g))
+    if not abs(ratio / exact - 1) < 0.02:
+        raise Verdict(f"distance_ratio = {ratio:g} is more than 2 % away from the ratio of the two distances "
+                      f"after {first} steps: add up momentum's growing steps")
+
+
 TASKS = {
     "nb06_momentum": _judge_momentum,
     "nb06_adam": _judge_adam,
     "nb06_nesterov": _judge_nesterov,
     "nb06_adamw": _judge_adamw,
     "nb06_predict_kappa": _judge_predict_kappa,
+    "nb06_clip_global_norm": _judge_clip_global_norm,
+    "nb06_momentum_warmup": _judge_momentum_warmup,
 }
