@@ -6,6 +6,7 @@ catch it; each correct answer is written differently from the reference solution
 
 EPOCH_SIGNATURE = "def perceptron_epoch(X, y, w, b, lr):\n"
 GRADIENT_SIGNATURE = "def neuron_gradients(X, y, w, b):\n"
+BCE_SIGNATURE = "def bce_with_logits(z, y):\n"
 
 ANSWERS = {
     "nb01_perceptron_epoch": {
@@ -142,6 +143,106 @@ ANSWERS = {
             "import mlp_from_scratch as mfs\n" + GRADIENT_SIGNATURE + (
                 "    _, dL_dz = mfs.BinaryCrossEntropyWithLogits()((X @ w + b)[:, None], y)\n"
                 "    return X.T @ dL_dz[:, 0], float(dL_dz.sum())\n"),
+        ],
+    },
+    "nb01_stable_bce": {
+        "correct": [
+            # log-sigmoid of +-z through logaddexp, chosen per label with np.where (both branches finite)
+            BCE_SIGNATURE + (
+                "    per_example = np.where(y == 1, np.logaddexp(0, -z), np.logaddexp(0, z))\n"
+                "    return float(per_example.mean())\n"),
+            # softplus written out, with the log-sigmoid of both labels; a NumPy scalar comes back
+            BCE_SIGNATURE + (
+                "    def log_sigmoid(t):\n"
+                "        return np.minimum(t, 0) - np.log1p(np.exp(-np.abs(t)))\n"
+                "    return -np.mean(y * log_sigmoid(z) + (1 - y) * log_sigmoid(-z))\n"),
+            # an explicit loop with math, one example at a time
+            "import math\n\n\n" + BCE_SIGNATURE + (
+                "    total = 0.0\n"
+                "    for z_n, y_n in zip(z.tolist(), y.tolist()):\n"
+                "        t = z_n if y_n == 0 else -z_n       # the loss is log(1 + e^t)\n"
+                "        total += (t + math.log1p(math.exp(-t))) if t > 0 else math.log1p(math.exp(t))\n"
+                "    return total / len(z)\n"),
+        ],
+        "wrong": [
+            # the two-step loss of section 3: log(0) once sigmoid(z) rounds to 1
+            (BCE_SIGNATURE + (
+                "    y_hat = sigmoid(z)\n"
+                "    return float(-np.mean(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat)))\n"),
+             r"floating-point error for \|z\| up to 40 .*divide by zero.*a log of 0"),
+            # the same with the two-step loss's infinities silenced: NaN and inf come back
+            (BCE_SIGNATURE + (
+                "    with np.errstate(all='ignore'):\n"
+                "        y_hat = sigmoid(z)\n"
+                "        return float(-np.mean(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat)))\n"),
+             r"the loss is (nan|inf) for \|z\| up to 40"),
+            # probabilities clipped: finite, but a confident mistake is capped at -log(1e-7) = 16.1
+            (BCE_SIGNATURE + (
+                "    y_hat = np.clip(sigmoid(z), 1e-7, 1 - 1e-7)\n"
+                "    return float(-np.mean(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat)))\n"),
+             r"confident mistakes at \|z\| = 40: the loss is 16\.12, far below.*clipping"),
+            # softplus without the max trick: e^z overflows for large positive z
+            (BCE_SIGNATURE + "    return float(np.mean(np.log1p(np.exp(z)) - y * z))\n",
+             r"floating-point error for \|z\| up to 10000 .*overflow.*exponential of a large positive"),
+            # both branches of np.where computed: the thrown-away one overflows
+            (BCE_SIGNATURE + (
+                "    softplus = np.where(z > 0, z + np.log1p(np.exp(-z)), np.log1p(np.exp(z)))\n"
+                "    return float(np.mean(softplus - y * z))\n"),
+             r"overflow.*even one in a branch of np\.where"),
+            # summed over the batch instead of averaged
+            (BCE_SIGNATURE + "    return float(np.sum(np.logaddexp(0, z) - y * z))\n",
+             r"8 copies of one example cost 8 times.*mean over its examples, not their sum"),
+            # the labels swapped: log(sigma) paired with y = 0
+            (BCE_SIGNATURE + "    return float(np.mean(np.logaddexp(0, z) - (1 - y) * z))\n",
+             r"confident right answer \(z = 5, label 1\) costs more than a confident wrong one"),
+            # the minus sign of the cross-entropy forgotten
+            (BCE_SIGNATURE + "    return float(np.mean(y * z - np.logaddexp(0, z)))\n",
+             r"the loss is negative"),
+            # one loss per example, not their mean
+            (BCE_SIGNATURE + "    return np.logaddexp(0, z) - y * z\n",
+             r"should return one number.*array of shape \(1,\)"),
+            # the labels' sign convention of the +-1 form applied to 0/1 labels (y_n z_n, not (2y_n - 1) z_n)
+            (BCE_SIGNATURE + "    return float(np.mean(np.logaddexp(0, -y * z)))\n",
+             r"costs more than a confident wrong one|loss is wrong"),
+            # z scaled in place by the label sign: the caller's logits change
+            (BCE_SIGNATURE + "    z *= 1 - 2 * y\n    return float(np.mean(np.logaddexp(0, z)))\n",
+             r"changed its input z"),
+        ],
+        # judged outside the kernel (tools/judges/nb01.py): the package's logits loss does the work
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + BCE_SIGNATURE
+            + "    return mfs.BinaryCrossEntropyWithLogits()(z[:, None], y)[0]\n",
+            BCE_SIGNATURE + "    from mlp_from_scratch.losses import BinaryCrossEntropyWithLogits\n"
+            "    return BinaryCrossEntropyWithLogits()(z.reshape(-1, 1), y)[0]\n",
+        ],
+    },
+    "nb01_predict_inf": {
+        "correct": ["import math\nz_inf = None\nz_inf = 24 * math.log(2)  # 1 + e^-z rounds to 1 once e^-z < 2^-24\n",
+                    "z_inf = None\nz_inf = 16.6\n",
+                    "z_inf = None\nz_inf = -np.log(2.0 ** -24)\n"],
+        "wrong": [
+            # float32's machine epsilon, 2^-23, taken as the threshold (the gap, not half of it)
+            ("import math\nz_inf = None\nz_inf = 23 * math.log(2)\n", r"more than 0\.2 away"),
+            # "about 7 decimal digits": e^-z < 1e-7
+            ("import math\nz_inf = None\nz_inf = 7 * math.log(10)\n", r"more than 0\.2 away"),
+            # rounding placed at 1 - sigmoid(z) (half the gap below 1, 2^-25) instead of at 1 + e^-z
+            ("import math\nz_inf = None\nz_inf = 25 * math.log(2)\n", r"more than 0\.2 away"),
+            # float64's threshold
+            ("import math\nz_inf = None\nz_inf = 53 * math.log(2)\n", r"more than 0\.2 away"),
+            # where e^z overflows in float32
+            ("z_inf = None\nz_inf = 88.7\n", r"more than 0\.2 away"),
+            # where e^-z underflows to 0 in float32 (the smallest normal float32)
+            ("z_inf = None\nz_inf = 87.3\n", r"more than 0\.2 away"),
+            ("z_inf = None\n", r"z_inf is None"),
+            ("z_inf = None\nz_inf = '16.6'\n", r"should be a number"),
+            ("z_inf = None\nz_inf = -16.6\n", r"for z <= 0"),
+        ],
+        # judged outside the kernel: measured with the package's sigmoid instead of predicted
+        "delegating": [
+            "import mlp_from_scratch as mfs\n"
+            "z = np.arange(0, 40, 0.001).astype(np.float32)\n"
+            "z_inf = None\n"
+            "z_inf = float(z[mfs.sigmoid(z) == 1].min())\n",
         ],
     },
     "nb01_separable_count": {

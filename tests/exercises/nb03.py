@@ -11,6 +11,11 @@ def predict_one(model, x):
     """x: (in_features,) -> (out_features,)."""
 '''
 
+STANDARDIZE = '''
+def standardize(X_train, X_test):
+    """X_train: (n_train, features), X_test: (n_test, features) -> (train_scaled, test_scaled)."""
+'''
+
 ANSWERS = {
     "nb03_dense_forward": {
         "correct": [
@@ -66,6 +71,108 @@ ANSWERS = {
               "    net = mfs.Sequential(*layers)\n"
               "    net.param_vector[...] = np.concatenate([p.ravel() for p in model.parameters()])\n"
               "    return net.forward(x.reshape(1, -1))[0]\n",
+        ],
+    },
+    "nb03_standardize": {
+        "correct": [
+            # the statistics as (1, features) rows, the zero std replaced in a copy
+            STANDARDIZE + (
+                "    mean = np.mean(X_train, axis=0, keepdims=True)\n"
+                "    std = np.sqrt(np.mean((X_train - mean) ** 2, axis=0, keepdims=True))\n"
+                "    std = std.copy()\n"
+                "    std[std == 0] = 1\n"
+                "    return (X_train - mean) / std, (X_test - mean) / std\n"),
+            # one function applied to both arrays, the rule written with np.where on a Python float
+            STANDARDIZE + (
+                "    mu, sigma = X_train.mean(0), X_train.std(0)\n"
+                "    sigma = np.where(sigma == 0, 1.0, sigma)\n"
+                "    scale = lambda X: (X - mu) / sigma\n"
+                "    return scale(X_train), scale(X_test)\n"),
+            # the statistics in float64 for accuracy, the results cast back to the inputs' dtype
+            STANDARDIZE + (
+                "    mean = X_train.mean(axis=0, dtype=np.float64)\n"
+                "    std = X_train.std(axis=0, dtype=np.float64)\n"
+                "    std[std == 0] = 1\n"
+                "    dtype = X_train.dtype\n"
+                "    return ((X_train - mean) / std).astype(dtype), ((X_test - mean) / std).astype(dtype)\n"),
+        ],
+        "wrong": [
+            # the test set scaled with its own statistics (a leak, and batch-dependent)
+            (STANDARDIZE + (
+                "    def scale(X):\n"
+                "        std = X.std(axis=0)\n"
+                "        return (X - X.mean(axis=0)) / np.where(std > 0, std, 1)\n"
+                "    return scale(X_train), scale(X_test)\n"),
+             r"test row equal to a training row.*not with statistics of the test rows"),
+            # the statistics of both sets together
+            (STANDARDIZE + (
+                "    both = np.concatenate([X_train, X_test])\n"
+                "    mean, std = both.mean(axis=0), both.std(axis=0)\n"
+                "    std = np.where(std > 0, std, 1)\n"
+                "    return (X_train - mean) / std, (X_test - mean) / std\n"),
+             r"feature \d has mean .*, not 0|test row equal to a training row"),
+            # the statistics over the wrong axis (one per example)
+            (STANDARDIZE + (
+                "    mean = X_train.mean(axis=1, keepdims=True)\n"
+                "    std = X_train.std(axis=1, keepdims=True)\n"
+                "    std = np.where(std > 0, std, 1)\n"
+                "    return (X_train - mean) / std, (X_test - mean) / std\n"),
+             r"rows have mean 0 but its features \(columns\) do not: .*wrong axis"),
+            # the same without keepdims: the shapes do not even broadcast
+            (STANDARDIZE + (
+                "    mean, std = X_train.mean(axis=1), X_train.std(axis=1)\n"
+                "    return (X_train - mean) / std, (X_test - mean) / std\n"),
+             r"standardize raised ValueError for X_train of shape \(30, 4\)"),
+            # one mean and one std for the whole array
+            (STANDARDIZE + (
+                "    mean, std = X_train.mean(), X_train.std()\n"
+                "    return (X_train - mean) / std, (X_test - mean) / std\n"),
+             r"feature \d has mean .*, not 0: subtract from every feature its own mean"),
+            # the sample standard deviation (n - 1)
+            (STANDARDIZE + (
+                "    mean, std = X_train.mean(axis=0), X_train.std(axis=0, ddof=1)\n"
+                "    std = np.where(std > 0, std, 1)\n"
+                "    return (X_train - mean) / std, (X_test - mean) / std\n"),
+             r"standard deviation 0\.98\d*, not 1.*n - 1"),
+            # a constant feature divided by its std of 0: NaN
+            (STANDARDIZE + (
+                "    mean, std = X_train.mean(axis=0), X_train.std(axis=0)\n"
+                "    return (X_train - mean) / std, (X_test - mean) / std\n"),
+             r"NaN or infinity in feature 2, which is constant in X_train"),
+            # an epsilon instead of the rule: a test value off the constant becomes huge
+            (STANDARDIZE + (
+                "    mean, std = X_train.mean(axis=0), X_train.std(axis=0)\n"
+                "    return (X_train - mean) / (std + 1e-8), (X_test - mean) / (std + 1e-8)\n"),
+             r"feature 2 is constant in X_train \(standard deviation 0\), so it is divided by 1"),
+            # in place: the caller's training data is overwritten
+            (STANDARDIZE + (
+                "    mean, std = X_train.mean(axis=0), X_train.std(axis=0)\n"
+                "    std = np.where(std > 0, std, 1)\n"
+                "    X_train -= mean\n"
+                "    X_train /= std\n"
+                "    return X_train, (X_test - mean) / std\n"),
+             r"changed its input X_train"),
+            # a cast to float "to be safe": float32 data comes back float64
+            (STANDARDIZE + (
+                "    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)\n"
+                "    mean, std = X_train.mean(axis=0), X_train.std(axis=0)\n"
+                "    std = np.where(std > 0, std, 1)\n"
+                "    return (X_train - mean) / std, (X_test - mean) / std\n"),
+             r"train_scaled is float64 for float32 inputs"),
+            # the rule written with a NumPy float64 one: NumPy 2 promotes float32 to float64
+            (STANDARDIZE + (
+                "    mean, std = X_train.mean(axis=0), X_train.std(axis=0)\n"
+                "    std = np.where(std > 0, std, np.float64(1))\n"
+                "    return (X_train - mean) / std, (X_test - mean) / std\n"),
+             r"train_scaled is float64 for float32 inputs"),
+        ],
+        # judged outside the kernel (tools/judges/nb03.py): the package's BatchNorm does the scaling
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + STANDARDIZE
+            + "    bn = mfs.BatchNorm(X_train.shape[1], momentum=0.0, eps=1e-30, dtype=X_train.dtype)\n"
+              "    bn.forward(X_train, training=True)\n"
+              "    bn.buffers['running_var'][bn.buffers['running_var'] == 0] = 1\n"
+              "    return bn.forward(X_train), bn.forward(X_test)\n",
         ],
     },
     "nb03_counting": {

@@ -1,5 +1,6 @@
-"""Notebook 01's judged tasks: one perceptron epoch, a sigmoid neuron's gradient and the
-number of gates one step neuron computes (tools/judge.py).
+"""Notebook 01's judged tasks: one perceptron epoch, a sigmoid neuron's gradient, the
+number of gates one step neuron computes, a cross-entropy computed from the logits and the
+logit where float32's two-step loss becomes infinite (tools/judge.py).
 
 Each judge runs the student's solution cell alone in the sandboxed child, with the
 notebook's worked helpers (``step``, ``neuron``, ``sigmoid``, ...) re-implemented in NumPy
@@ -298,6 +299,155 @@ def _judge_separable_count(source: str) -> None:
                       "neuron computes")
 
 
+# ---------------------------------------------------------------- stable_bce
+
+_BCE_CASES = _HELPERS + """
+given = {"sigmoid": sigmoid, "step": step, "neuron": neuron}
+_errstate, _ndarray, _isinstance = np.errstate, np.ndarray, isinstance   # bound before the student's code
+
+
+def cases():
+    # (z, y) in the order of the notebook's checks: the sign pair, one example and 8 copies of it,
+    # 50 moderate logits, confident mistakes at |z| = 40; then the hidden ones
+    rng = np.random.default_rng(5)
+    out = [(np.array([5.0]), np.array([1])), (np.array([-5.0]), np.array([1])),
+           (np.array([0.7]), np.array([1])), (np.full(8, 0.7), np.ones(8, dtype=np.int64)),
+           (3 * rng.standard_normal(50), rng.integers(0, 2, 50)),
+           (np.array([40.0, -40.0]), np.array([0, 1])),
+           (np.array([1e4, -1e4]), np.array([0, 1])),
+           (np.array([1e4, -1e4, 1e4, -1e4, 0.0]), np.array([1, 0, 0, 1, 1])),
+           (np.array([-1e4]), np.array([0]))]
+    for dtype in (np.float32, np.float64):
+        rng = np.random.default_rng(6)
+        out.append(((30 * rng.standard_normal(200)).astype(dtype), (rng.random(200) < 0.5).astype(np.float64)))
+        out.append((np.array([1e4, -1e4, 100, -100], dtype=dtype), np.array([0, 1, 0, 1])))
+    return out
+
+
+def wrap(function):
+    # the call with NumPy raising on overflow, log(0) and invalid values, as in the notebook's check;
+    # an array comes back as its shape only
+    def call(z, y):
+        with _errstate(over="raise", divide="raise", invalid="raise"):
+            out = function(z, y)
+        if _isinstance(out, _ndarray):
+            return {"array_shape": [int(n) for n in out.shape]}
+        return out
+    return call
+"""
+
+_BCE_WHAT = {4: "50 logits of moderate size", 5: "two confident mistakes at |z| = 40",
+             6: "two confident mistakes at |z| = 1e4", 7: "confident answers at |z| = 1e4",
+             8: "one confident right answer at z = -1e4",
+             9: "200 logits of all sizes (float32, float labels)",
+             10: "confident mistakes up to |z| = 1e4 (float32)",
+             11: "200 logits of all sizes (float64, float labels)",
+             12: "confident mistakes up to |z| = 1e4 (float64)"}
+
+_FLOAT_ERRORS = {
+    "overflow": "an exponential of a large positive number overflowed (even one in a branch of np.where "
+                "that is thrown away afterwards counts)",
+    "divide by zero": "a log of 0: sigmoid(z) or 1 - sigmoid(z) was rounded to exactly 0 before its log was taken",
+    "invalid": "an invalid operation such as inf - inf or 0 * inf, from an intermediate that became infinite",
+}
+
+_BCE_ALONE = "the notebook's sigmoid, step and neuron (the grader's copies)"
+
+
+def _judge_stable_bce(source: str) -> None:
+    cases = _namespace(_BCE_CASES)["cases"]()
+    got = run_sandboxed(source, _BCE_CASES, function="bce_with_logits")
+    raise_if_broken(got, "bce_with_logits", _BCE_ALONE)
+    if len(got["calls"]) != len(cases):
+        raise Verdict("bce_with_logits was not called on every case")
+    # in the order of the notebook's checks, so that both report the same first failure
+    losses = [_bce_loss(z, y, call) for (z, y), call in zip(cases[:2], got["calls"][:2])]
+    right, wrong = losses
+    if min(right, wrong) < 0:
+        raise Verdict(f"the loss is negative ({min(right, wrong):.4g}): a cross-entropy, minus the log of a "
+                      "probability, is never negative")
+    if not right < wrong:
+        raise Verdict("a confident right answer (z = 5, label 1) costs more than a confident wrong one (z = -5, "
+                      "label 1): a label and its probability are swapped, or the sign of z is")
+    one, eight = (_bce_loss(z, y, call) for (z, y), call in zip(cases[2:4], got["calls"][2:4]))
+    if not np.isclose(eight, one, rtol=1e-6):
+        raise Verdict(f"8 copies of one example cost {eight / one:.3g} times that example's loss: the loss of a "
+                      "batch is the mean over its examples, not their sum")
+    for index in range(4, len(cases)):
+        z, y = cases[index]
+        loss = _bce_loss(z, y, got["calls"][index])
+        _check_bce_value(_BCE_WHAT[index], loss, _reference_bce(z, y))
+
+
+def _bce_loss(z: np.ndarray, y: np.ndarray, call: dict) -> float:
+    """The loss one call returned, after the checks of form (run_bce's in the notebook)."""
+    largest = f"|z| up to {np.abs(z).max():g} ({z.dtype})"
+    error = call_error(call, "bce_with_logits", _BCE_ALONE)
+    if error:
+        if error.startswith("FloatingPointError"):
+            why = next((text for key, text in _FLOAT_ERRORS.items() if key in error), "")
+            raise Verdict(f"bce_with_logits hit a floating-point error for {largest} "
+                          f"({error.split(': ', 1)[-1]}): {why}")
+        raise Verdict(f"bce_with_logits raised {error.split(':')[0]} for z of shape {z.shape} ({z.dtype}):"
+                      + error.split(":", 1)[-1])
+    raise_if_changed(call, "bce_with_logits", ["z", "y"])
+    out = call["out"]
+    if "dict" in out and "array_shape" in out["dict"]:
+        shape = tuple(int(number_of(n, "size")) for n in out["dict"]["array_shape"]["items"])
+        raise Verdict("bce_with_logits should return one number, the mean over the batch; "
+                      f"it returned an array of shape {shape}")
+    if "bytes" not in out or out["shape"] or out["dtype"][1] == "b":
+        raise Verdict(f"the loss should be a number, got {'a bool' if out.get('dtype', ' ')[1:2] == 'b' else out.get('type', 'something else')}")
+    loss = number_of(out, "the loss")
+    if not math.isfinite(loss):
+        raise Verdict(f"the loss is {loss} for {largest}: a probability was rounded to 0 or 1, "
+                      "or an exponential overflowed, on the way")
+    return loss
+
+
+def _check_bce_value(what: str, loss: float, expected: float) -> None:
+    """check_bce's test and messages, in the grading process."""
+    if np.isclose(loss, expected, rtol=1e-5, atol=1e-10):
+        return
+    if expected > 20 and loss < 0.9 * expected:
+        raise Verdict(f"{what}: the loss is {loss:.4g}, far below what such confident mistakes cost: the "
+                      "loss must keep growing with |z| (by about 1 per unit of z); clipping the "
+                      "probabilities caps it")
+    raise Verdict(f"{what}: the loss is wrong (relative error {abs(loss / expected - 1):.1e}; a correct "
+                  "loss is within 1e-5)")
+
+
+def _reference_bce(z: np.ndarray, y: np.ndarray) -> float:
+    """The package's logits loss, in float64 (the notebook's checks compare with it)."""
+    import mlp_from_scratch as mfs
+
+    loss, _ = mfs.BinaryCrossEntropyWithLogits()(z.astype(np.float64)[:, None], y)
+    return loss
+
+
+# ---------------------------------------------------------------- predict_inf
+
+def _judge_predict_inf(source: str) -> None:
+    got = run_sandboxed(source, _HELPERS + 'given = {"sigmoid": sigmoid}\n', values=("z_inf",))
+    raise_if_broken(got, None, "the notebook's sigmoid (the grader's copy)")
+    value = got["values"].get("z_inf")
+    if value is None:
+        raise Verdict("your solution cell does not define z_inf")
+    if value.get("type") == "NoneType":
+        raise Verdict("z_inf is None: replace None with your answer")
+    if "bytes" not in value or value["shape"] or value["dtype"][1] == "b":
+        raise Verdict("z_inf should be a number, got " + ("a string" if "str" in value else "something else"))
+    prediction = number_of(value, "z_inf")
+    if not math.isfinite(prediction):
+        raise Verdict(f"z_inf should be a finite number, got {prediction}")
+    if not prediction > 0:
+        raise Verdict(f"z_inf is {prediction}: for z <= 0, sigmoid(z) <= 0.5 and the loss is finite")
+    # 1 + e^-z rounds to 1 in float32 once e^-z < 2^-24 (half the gap above 1): z > 24 ln 2
+    if not abs(prediction - 24 * math.log(2)) < 0.2:
+        raise Verdict(f"z_inf = {prediction:.4g} is more than 0.2 away from the logit where the two-step "
+                      "float32 loss of label 0 becomes infinite")
+
+
 def _readable(judge_task):
     """The judge, with what came back malformed as a verdict rather than a crash of the grader:
     the child's data is the student's to shape (a cell can replace the child's own helpers)."""
@@ -315,4 +465,6 @@ TASKS = {
     "nb01_perceptron_epoch": _readable(_judge_perceptron_epoch),
     "nb01_neuron_gradient": _readable(_judge_neuron_gradient),
     "nb01_separable_count": _readable(_judge_separable_count),
+    "nb01_stable_bce": _readable(_judge_stable_bce),
+    "nb01_predict_inf": _readable(_judge_predict_inf),
 }

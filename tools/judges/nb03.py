@@ -1,5 +1,5 @@
-"""Notebook 03's judged tasks: ``dense_forward``, ``predict_one`` and the parameter counts
-(tools/judge.py)."""
+"""Notebook 03's judged tasks: ``dense_forward``, ``predict_one``, the parameter counts and
+``standardize`` (tools/judge.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from judge import (Verdict, alone_hint, array_of, call_error, number_of, raise_if_broken,
-                   raise_if_unanswered, run_sandboxed)
+                   raise_if_changed, raise_if_unanswered, run_sandboxed)
 
 
 _DENSE_CASES = '''
@@ -329,8 +329,146 @@ def _judge_predict_one(source: str) -> None:
                               "output for x")
 
 
+# ---------------------------------------------------------------- standardize
+
+_STANDARDIZE_CASES = '''
+def cases():
+    # (X_train, X_test, constant features) in the order of the notebook's checks: the property case,
+    # a test set of training rows, a constant feature, float32; then the hidden ones
+    rng = np.random.default_rng(3)
+    loc, spread = np.array([2.0, -1.0, 0.5, 10.0]), np.array([1.0, 3.0, 0.2, 5.0])
+    X_train = rng.normal(loc, spread, size=(30, 4))
+    X_test = rng.normal(loc, spread, size=(30, 4))
+    X_train_constant = X_train.copy()
+    X_train_constant[:, 2] = 2.5
+    X_test_constant = rng.normal(loc, spread, size=(3, 4))
+    X_test_constant[:, 2] = [2.5, 3.5, 0.5]
+    out = [(X_train, X_test, ()), (X_train.copy(), X_train[[3, 0, 11, 3]], ()),
+           (X_train_constant, X_test_constant, (2,)),
+           (X_train.astype(np.float32), X_test.astype(np.float32), ())]
+    rng = np.random.default_rng(8)
+    X_a = rng.normal([1.0, -2.0, 0.0, 3.0, 0.5, 0.0], [1.0, 2.0, 0.5, 4.0, 0.3, 1.0], size=(50, 6))
+    X_a[:, 5] = 0.0
+    X_b = rng.normal(0.0, 2.0, size=(20, 6))
+    out.append((X_a.astype(np.float32), X_b.astype(np.float32), (5,)))
+    out.append((rng.normal(size=(1, 3)), rng.normal(size=(4, 3)), (0, 1, 2)))
+    out.append((rng.normal(np.arange(10.0), np.arange(1.0, 11.0), size=(200, 10)), rng.normal(size=(1, 10)), ()))
+    out.append((rng.normal(size=(7, 7)), rng.normal(size=(7, 7)), ()))
+    return out
+
+
+_isinstance, _type, _len, _tuple = isinstance, type, len, tuple   # bound before the student's code
+
+
+def drive(namespace, X_train, X_test, constant):
+    out = namespace["standardize"](X_train, X_test)
+    if not (_isinstance(out, _tuple) and _len(out) == 2):
+        return {"pair": False}
+    return {"pair": True, "train": out[0], "test": out[1],
+            "train_type": _type(out[0]).__name__, "test_type": _type(out[1]).__name__}
+'''
+
+
+def _judge_standardize(source: str) -> None:
+    namespace: dict = {"np": np, "math": math}
+    exec(_STANDARDIZE_CASES, namespace)
+    cases = namespace["cases"]()
+    got = run_sandboxed(source, _STANDARDIZE_CASES, function="standardize")
+    raise_if_broken(got, "standardize")
+    if len(got["calls"]) != len(cases):
+        raise Verdict("standardize was not called on every case")
+    results = [lambda k=k: _standardize_result(cases[k], got["calls"][k]) for k in range(len(cases))]
+    X_train, _, _ = cases[0]
+    train_scaled, _ = results[0]()
+    means, stds = train_scaled.mean(axis=0), train_scaled.std(axis=0)
+    if not np.allclose(means, 0, atol=1e-6):
+        k = int(np.argmax(np.abs(means)))
+        if np.allclose(train_scaled.mean(axis=1), 0, atol=1e-6):
+            raise Verdict("train_scaled's rows have mean 0 but its features (columns) do not: the statistics "
+                          "were taken over the wrong axis (one mean and one standard deviation per feature)")
+        raise Verdict(f"train_scaled's feature {k} has mean {means[k]:.3g}, not 0: subtract from every feature "
+                      "its own mean over the training rows")
+    if not np.allclose(stds, 1, rtol=1e-6):
+        k = int(np.argmax(np.abs(stds - 1)))
+        n = len(X_train)
+        ddof = (" (that is what dividing by the standard deviation with n - 1 gives; the task uses NumPy's "
+                "default, which divides by n)") if np.isclose(stds[k], np.sqrt((n - 1) / n)) else ""
+        raise Verdict(f"train_scaled's feature {k} has standard deviation {stds[k]:.4g}, not 1: divide every "
+                      f"feature by its own standard deviation over the training rows{ddof}")
+    _, test_scaled = results[1]()
+    if not np.allclose(test_scaled, train_scaled[[3, 0, 11, 3]], rtol=1e-6, atol=1e-9):
+        raise Verdict("a test row equal to a training row should be scaled to the same values as that training "
+                      "row, whatever else is in the test set; it is not: scale the test rows with the training "
+                      "rows' mean and standard deviation, not with statistics of the test rows (or of both sets)")
+    train_scaled, test_scaled = results[2]()
+    if not np.allclose(train_scaled[:, 2], 0):
+        raise Verdict("feature 2 is constant in X_train, so its scaled training values should all be 0")
+    if not np.allclose(test_scaled[:, 2], [0.0, 1.0, -2.0]):
+        raise Verdict("feature 2 is constant in X_train (standard deviation 0), so it is divided by 1: its test "
+                      f"values 2.5, 3.5, 0.5 should become 0, 1, -2, got {np.round(test_scaled[:, 2], 4).tolist()}")
+    results[3]()
+    for k in range(4, len(cases)):
+        X_train, X_test, _ = cases[k]
+        train_scaled, test_scaled = results[k]()
+        expected_train, expected_test = _reference_standardize(X_train, X_test)
+        tolerance = {"rtol": 1e-4, "atol": 1e-4} if X_train.dtype == np.float32 else {"rtol": 1e-9, "atol": 1e-9}
+        what = f"(X_train {X_train.shape}, X_test {X_test.shape}, {X_train.dtype})"
+        _close(f"train_scaled {what}", train_scaled, expected_train, **tolerance)
+        _close(f"test_scaled {what}", test_scaled, expected_test, **tolerance)
+
+
+def _standardize_result(case: tuple, call: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(train_scaled, test_scaled) one call returned, after run_standardize's checks of form."""
+    X_train, X_test, constant = case
+    sizes = f"X_train of shape {X_train.shape} and X_test of shape {X_test.shape} ({X_train.dtype})"
+    error = call_error(call, "standardize")
+    if error:
+        raise Verdict(f"standardize raised {error.split(':')[0]} for {sizes}:{error.split(':', 1)[-1]}")
+    raise_if_changed(call, "standardize", ["X_train", "X_test"])
+    fields = call["out"].get("dict", {})
+    if not fields or not number_of(fields["pair"], "pair"):
+        raise Verdict("standardize should return a pair (train_scaled, test_scaled)")
+    out = []
+    for name, given in [("train", X_train), ("test", X_test)]:
+        kind = fields[f"{name}_type"].get("str", "?")
+        if kind != "ndarray":
+            raise Verdict(f"{name}_scaled should be a NumPy array, got {kind[:40]}")
+        value = array_of(fields[name], f"{name}_scaled")
+        if value.shape == given.shape and value.dtype != given.dtype:
+            raise Verdict(f"{name}_scaled is {value.dtype} for {given.dtype} inputs ({sizes}): keep the inputs' "
+                          "dtype (a float64 statistic, or a cast to float, turns float32 data into float64)")
+        bad = [k for k in constant if value.shape == given.shape and not np.isfinite(value[:, k]).all()]
+        if bad:
+            raise Verdict(f"{name}_scaled has NaN or infinity in feature {bad[0]}, which is constant in X_train "
+                          "(standard deviation 0): by the rule above such a feature is divided by 1")
+        if value.shape != given.shape:
+            raise Verdict(f"{name}_scaled has shape {value.shape}, expected {given.shape}")
+        if not np.isfinite(value).all():
+            raise Verdict(f"{name}_scaled contains NaN or infinity")
+        out.append(value)
+    return out[0], out[1]
+
+
+def _reference_standardize(X_train: np.ndarray, X_test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The notebook's hidden reference, in plain NumPy (the package has no standardize)."""
+    mean, std = X_train.mean(axis=0, dtype=np.float64), X_train.std(axis=0, dtype=np.float64)
+    std = np.where(std > 0, std, 1.0)
+    return (X_train - mean) / std, (X_test - mean) / std
+
+
+def _close(name: str, value: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> None:
+    """check_close's test and message, in the grading process."""
+    wrong = ~np.isclose(value, expected, rtol=rtol, atol=atol)
+    if wrong.any():
+        first = tuple(int(i) for i in np.argwhere(wrong)[0])
+        where = f" (the first at index {first})" if first else ""
+        raise Verdict(f"{name} is wrong in {int(wrong.sum())} of {wrong.size} "
+                      f"entr{'y' if wrong.size == 1 else 'ies'}{where}")
+
+
 TASKS = {
     "nb03_dense_forward": _judge_dense_forward,
     "nb03_counting": _judge_counting,
     "nb03_predict_one": _judge_predict_one,
+    "nb03_standardize": _judge_standardize,
 }
