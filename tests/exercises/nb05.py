@@ -11,6 +11,16 @@ def init_weights(fan_in, fan_out, kind, rng):
     """(fan_in, fan_out) float32 weights for kind "he" or "xavier"."""
 '''
 
+ORTHO = '''
+def orthogonal_init(fan_in, fan_out, rng, gain=1.0):
+    """(fan_in, fan_out) float32, orthonormal columns or rows times gain, Haar-distributed."""
+'''
+
+LSUV = '''
+def lsuv_scales(weights, X, activation):
+    """A new list of the weights, each rescaled so every layer's pre-activations have std 1 on X."""
+'''
+
 # The body of a correct initializer once `std` is known, and the check of `kind`.
 KIND_CHECK = ('    if kind not in ("he", "xavier"):\n'
               '        raise ValueError(f"unknown kind {kind!r}")\n')
@@ -166,6 +176,151 @@ ANSWERS = {
             "    z = dense.forward(h)\n"
             "    h = mfs.relu(z)\n"
             "z10_std = float(z.std())\n",
+        ],
+    },
+    "nb05_orthogonal_init": {
+        "correct": [
+            # the orthogonal polar factor U V^T of a Gaussian matrix is Haar-distributed too
+            ORTHO + "    U, _, Vt = np.linalg.svd(rng.standard_normal((fan_in, fan_out)), full_matrices=False)\n"
+                    "    return np.float32(gain) * (U @ Vt).astype(np.float32)\n",
+            # QR of the transposed shape for wide layers, the signs fixed by a diagonal matrix
+            ORTHO + "    tall = fan_in >= fan_out\n"
+                    "    A = rng.normal(size=(fan_in, fan_out) if tall else (fan_out, fan_in))\n"
+                    "    Q, R = np.linalg.qr(A, mode='reduced')\n"
+                    "    Q = Q @ np.diag(np.where(np.diag(R) < 0, -1.0, 1.0))\n"
+                    "    return np.asarray(gain * (Q if tall else Q.T), dtype='float32')\n",
+        ],
+        "wrong": [
+            # np.linalg.qr's Q as it is: orthonormal, but with LAPACK's signs, not Haar
+            (ORTHO + "    rows, cols = max(fan_in, fan_out), min(fan_in, fan_out)\n"
+                     "    Q, _ = np.linalg.qr(rng.standard_normal((rows, cols)))\n"
+                     "    return (gain * (Q if fan_in >= fan_out else Q.T)).astype(np.float32)\n",
+             r"% of the diagonal entries W\[i, i\] were positive: W is not uniformly \(Haar\) distributed"),
+            # the tall matrix returned for a wide layer: the orientation forgotten
+            (ORTHO + "    rows, cols = max(fan_in, fan_out), min(fan_in, fan_out)\n"
+                     "    Q, R = np.linalg.qr(rng.standard_normal((rows, cols)))\n"
+                     "    return (gain * Q * np.sign(np.diag(R))).astype(np.float32)\n",
+             r"orthogonal_init\(32, 64, rng\) has shape \(64, 32\), expected \(32, 64\)"),
+            # QR of the wide Gaussian itself: Q is square, (fan_in, fan_in)
+            (ORTHO + "    Q, R = np.linalg.qr(rng.standard_normal((fan_in, fan_out)))\n"
+                     "    return (gain * Q * np.sign(np.diag(R))).astype(np.float32)\n",
+             r"orthogonal_init\(32, 64, rng\) has shape \(32, 32\), expected \(32, 64\)"),
+            # the gain ignored
+            (ORTHO + "    rows, cols = max(fan_in, fan_out), min(fan_in, fan_out)\n"
+                     "    Q, R = np.linalg.qr(rng.standard_normal((rows, cols)))\n"
+                     "    Q = Q * np.sign(np.diag(R))\n"
+                     "    return (Q if fan_in >= fan_out else Q.T).astype(np.float32)\n",
+             r"gain=2\.0\): the columns of W have norms from 1 to 1; with gain=2\.0 every one should have norm 2\.0"),
+            # the gain squared (the variance's factor used for the matrix)
+            (ORTHO + "    rows, cols = max(fan_in, fan_out), min(fan_in, fan_out)\n"
+                     "    Q, R = np.linalg.qr(rng.standard_normal((rows, cols)))\n"
+                     "    Q = gain**2 * Q * np.sign(np.diag(R))\n"
+                     "    return (Q if fan_in >= fan_out else Q.T).astype(np.float32)\n",
+             r"with gain=2\.0 every one should have norm 2\.0"),
+            # the global NumPy generator instead of rng
+            (ORTHO + "    rows, cols = max(fan_in, fan_out), min(fan_in, fan_out)\n"
+                     "    Q, R = np.linalg.qr(np.random.standard_normal((rows, cols)))\n"
+                     "    Q = gain * Q * np.sign(np.diag(R))\n"
+                     "    return (Q if fan_in >= fan_out else Q.T).astype(np.float32)\n",
+             r"does not draw from rng alone"),
+            # a Gaussian of the right variance: orthogonal only on average
+            (ORTHO + "    W = gain * rng.standard_normal((fan_in, fan_out)) / math.sqrt(max(fan_in, fan_out))\n"
+                     "    return W.astype(np.float32)\n",
+             r"orthogonal_init\(64, 32, rng\): the columns of W are not orthogonal to each other"),
+            # float64 left in
+            (ORTHO + "    rows, cols = max(fan_in, fan_out), min(fan_in, fan_out)\n"
+                     "    Q, R = np.linalg.qr(rng.standard_normal((rows, cols)))\n"
+                     "    Q = gain * Q * np.sign(np.diag(R))\n"
+                     "    return Q if fan_in >= fan_out else Q.T\n",
+             r"has dtype float64, expected float32"),
+        ],
+        # judged outside the kernel: the package's Dense draws the Gaussian matrix
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + ORTHO
+            + "    rows, cols = max(fan_in, fan_out), min(fan_in, fan_out)\n"
+              "    A = mfs.Dense(rows, cols, rng=rng).params['W'].astype(np.float64)\n"
+              "    Q, R = np.linalg.qr(A)\n"
+              "    Q = gain * Q * np.sign(np.diag(R))\n"
+              "    return (Q if fan_in >= fan_out else Q.T).astype(np.float32)\n",
+        ],
+    },
+    "nb05_lsuv": {
+        "correct": [
+            # a loop over indices, the std written out, the scale applied to a copy
+            LSUV + "    out, h = [], X\n"
+                   "    for i in range(len(weights)):\n"
+                   "        z = h @ weights[i]\n"
+                   "        s = np.sqrt(np.mean((z - z.mean()) ** 2))\n"
+                   "        out.append(weights[i] * (1 / s))\n"
+                   "        h = activation(z / s)\n"
+                   "    return out\n",
+            # Mishkin and Matas's loop: rescale until the std is within a tolerance of 1
+            LSUV + "    out = [W.copy() for W in weights]\n"
+                   "    for k in range(len(out)):\n"
+                   "        for _ in range(10):\n"
+                   "            h = X\n"
+                   "            for W in out[:k]:\n"
+                   "                h = activation(h @ W)\n"
+                   "            s = float(np.std(h @ out[k]))\n"
+                   "            if abs(s - 1) < 1e-6:\n"
+                   "                break\n"
+                   "            out[k] = out[k] / s\n"
+                   "    return out\n",
+        ],
+        "wrong": [
+            # every layer measured in the original net, all at once
+            (LSUV + "    stds, h = [], X\n"
+                    "    for W in weights:\n"
+                    "        z = h @ W\n"
+                    "        stds.append(z.std())\n"
+                    "        h = activation(z)\n"
+                    "    return [W / s for W, s in zip(weights, stds)]\n",
+             r"the layers before layer 2 have std 1 but its pre-activations have std .* is each layer measured in the rescaled net"),
+            # divided by the variance instead of the standard deviation
+            (LSUV + "    new, h = [], X\n"
+                    "    for W in weights:\n"
+                    "        W = W / (h @ W).var()\n"
+                    "        new.append(W)\n"
+                    "        h = activation(h @ W)\n"
+                    "    return new\n",
+             r"layer 1's pre-activations X @ W_1 have std .* they should have std 1"),
+            # the weights rescaled in place
+            (LSUV + "    h = X\n"
+                    "    for W in weights:\n"
+                    "        W /= (h @ W).std()\n"
+                    "        h = activation(h @ W)\n"
+                    "    return weights\n",
+             r"lsuv_scales changed its input weights"),
+            # the list's entries replaced: the caller's list no longer holds its matrices
+            (LSUV + "    h = X\n"
+                    "    for k, W in enumerate(weights):\n"
+                    "        weights[k] = W / (h @ W).std()\n"
+                    "        h = activation(h @ weights[k])\n"
+                    "    return list(weights)\n",
+             r"lsuv_scales changed its input weights"),
+            # the layer's output after the activation measured, not its pre-activations
+            (LSUV + "    new, h = [], X\n"
+                    "    for W in weights:\n"
+                    "        W = W / activation(h @ W).std()\n"
+                    "        new.append(W)\n"
+                    "        h = activation(h @ W)\n"
+                    "    return new\n",
+             r"layer 1's pre-activations X @ W_1 have std"),
+            # every layer normalised to unit std of its entries, not of its pre-activations
+            (LSUV + "    return [W / (W.std() * np.sqrt(W.shape[0])) for W in weights]\n",
+             r"layer 1's pre-activations X @ W_1 have std"),
+        ],
+        # judged outside the kernel: the package's functions measure each layer
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + LSUV
+            + "    new, h = [], X\n"
+              "    for W in weights:\n"
+              "        dense = mfs.Dense(*W.shape, rng=np.random.default_rng(0), dtype=W.dtype)\n"
+              "        dense.params['W'][...] = W\n"
+              "        s = dense.forward(h).std()\n"
+              "        new.append(W / s)\n"
+              "        h = activation(h @ (W / s))\n"
+              "    return new\n",
         ],
     },
 }

@@ -1,5 +1,5 @@
-"""Notebook 05's judged tasks: ``forward_stds``, ``init_weights`` and the prediction
-``z10_std`` (tools/judge.py).
+"""Notebook 05's judged tasks: ``forward_stds``, ``init_weights``, the prediction ``z10_std``,
+``orthogonal_init`` and ``lsuv_scales`` (tools/judge.py).
 
 The student's cell runs alone in the sandboxed child; what comes back is plain data, and
 every property the test cells check is decided here, against the package's layers.
@@ -301,9 +301,205 @@ def _judge_predict_std(source: str) -> None:
                       "predicts for this net")
 
 
+# ---------------------------------------------------------------- orthogonal_init
+
+# The test cell's calls, in its order: (fan_in, fan_out, gain) checked for shape, float32, the
+# draws from rng alone (seeds 11, 11, 12) and orthonormality times the gain; then (fan_in,
+# fan_out, seed) whose 300 draws from one generator are checked for the signs of Haar matrices.
+_ORTHO_STEPS = [("orthogonal", 64, 32, None), ("orthogonal", 64, 32, 2.0), ("haar", 8, 4, 20),
+                ("orthogonal", 32, 64, None), ("orthogonal", 40, 40, None), ("orthogonal", 32, 64, 0.5),
+                ("haar", 4, 8, 21), ("haar", 5, 5, 22)]
+_HAAR_DRAWS = 300
+
+_ORTHO_INPUTS = f"""
+STEPS = {_ORTHO_STEPS!r}
+
+
+def cases():
+    out = []
+    for kind, fan_in, fan_out, extra in STEPS:
+        if kind == "orthogonal":
+            out += [(fan_in, fan_out, np.random.default_rng(seed), extra) for seed in (11, 11, 12)]
+        else:
+            rng = np.random.default_rng(extra)
+            out += [(fan_in, fan_out, rng, None)] * {_HAAR_DRAWS}
+    return out
+
+
+def wrap(function):
+    # the default gain is used when the test cell gives none
+    def call(fan_in, fan_out, rng, gain):
+        if gain is None:
+            return function(fan_in, fan_out, rng)
+        return function(fan_in, fan_out, rng, gain=gain)
+    return call
+"""
+
+
+def _orthogonal_result(call: dict, fan_in: int, fan_out: int, gain: float | None) -> tuple[str, np.ndarray]:
+    """The test cell's _run_orthogonal: the call's error, shape, finiteness and float32."""
+    name = f"orthogonal_init({fan_in}, {fan_out}, rng" + ("" if gain is None else f", gain={gain}") + ")"
+    error = call_error(call, "orthogonal_init")
+    if error:
+        raise Verdict(f"{name} raised {error}")
+    W = _returned_array(call["out"], name, shape=(fan_in, fan_out))
+    if W.dtype != np.float32:
+        raise Verdict(f"{name} has dtype {W.dtype}, expected float32")
+    return name, W
+
+
+def _judge_orthogonal_init(source: str) -> None:
+    got = run_sandboxed(source, _ORTHO_INPUTS, function="orthogonal_init")
+    raise_if_broken(got, "orthogonal_init")
+    calls = iter(got["calls"])
+    for kind, fan_in, fan_out, extra in _ORTHO_STEPS:
+        if kind == "orthogonal":
+            name, W = _orthogonal_result(next(calls), fan_in, fan_out, extra)
+            again = _orthogonal_result(next(calls), fan_in, fan_out, extra)[1]
+            other = _orthogonal_result(next(calls), fan_in, fan_out, extra)[1]
+            if not np.array_equal(W, again) or np.array_equal(W, other):
+                raise Verdict(f"{name} does not draw from rng alone: the same seed must give the same "
+                              "matrix, another seed another one")
+            _judge_orthonormal(name, W, 1.0 if extra is None else extra)
+        else:
+            positive = []
+            for _ in range(_HAAR_DRAWS):
+                name, W = _orthogonal_result(next(calls), fan_in, fan_out, None)
+                positive.append(np.diag(W) > 0)
+            share = float(np.mean(positive))
+            if not 0.4 <= share <= 0.6:
+                raise Verdict(f"over {_HAAR_DRAWS} draws of {name}, {100 * share:.0f} % of the diagonal "
+                              "entries W[i, i] were positive: W is not uniformly (Haar) distributed, where "
+                              "each sign is equally likely (the check accepts 40 to 60 %)")
+
+
+def _judge_orthonormal(name: str, W: np.ndarray, gain: float) -> None:
+    """Orthonormal columns (fan_in >= fan_out) or rows, every one of norm ``gain``."""
+    W = W.astype(np.float64)
+    gram, which = (W.T @ W, "columns") if W.shape[0] >= W.shape[1] else (W @ W.T, "rows")
+    norms = np.sqrt(np.diag(gram))
+    cosines = gram / np.outer(norms, norms) - np.eye(len(gram))
+    if not np.abs(cosines).max() < 1e-4:
+        raise Verdict(f"{name}: the {which} of W are not orthogonal to each other "
+                      f"(cosines up to {np.abs(cosines).max():.2g})")
+    if not np.abs(norms - gain).max() < 1e-4 * gain:
+        raise Verdict(f"{name}: the {which} of W have norms from {norms.min():.4g} to {norms.max():.4g}; "
+                      f"with gain={gain} every one should have norm {gain}")
+
+
+# ---------------------------------------------------------------- lsuv
+
+# The test cell's nets, in its order: 6 tanh layers (visible), then 4 float32 relu layers of
+# other widths, 5 linear layers and 1 sigmoid layer (hidden). Each case has arrays of its own.
+_LSUV_INPUTS = '''
+def tanh(z):
+    return np.tanh(z)
+
+
+def relu(z):
+    return np.maximum(z, 0)
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def identity(z):
+    return z
+
+
+def cases():
+    rng = np.random.default_rng(30)
+    X_check = rng.standard_normal((64, 32))
+    weights_check = [3 / math.sqrt(32) * rng.standard_normal((32, 32)) for _ in range(6)]
+    rng = np.random.default_rng(31)
+    widths = [20, 30, 10, 15]
+    X_hidden = rng.standard_normal((100, 20)).astype(np.float32)
+    weights_hidden = [(0.3 / math.sqrt(a) * rng.standard_normal((a, b))).astype(np.float32)
+                      for a, b in zip(widths, widths[1:] + [5])]
+    weights_linear = [2 / 4 * rng.standard_normal((16, 16)) for _ in range(5)]
+    X_linear = 3 * rng.standard_normal((40, 16))
+    return [(weights_check, X_check, tanh), (weights_hidden, X_hidden, relu),
+            (weights_linear, X_linear, identity), ([weights_check[0].copy()], X_check.copy(), sigmoid)]
+
+
+# made before the student's code runs: the names cannot be replaced by it
+_tobytes, _ndarray, _isinstance, _list, _len, _range, _all = (np.ndarray.tobytes, np.ndarray, isinstance,
+                                                              list, len, range, all)
+
+
+def drive(namespace, weights, X, activation):
+    # the student's function on its own list; whether it changed that list or its arrays
+    passed = _list(weights)
+    before = [_tobytes(W) for W in weights]
+    out = namespace["lsuv_scales"](passed, X, activation)
+    changed = _len(passed) != _len(before) or not _all(
+        _isinstance(passed[i], _ndarray) and _tobytes(passed[i]) == before[i] for i in _range(_len(before)))
+    return {"new": out, "weights_changed": changed}
+'''
+
+_LSUV_NETS = ["6 tanh layers of width 32", "4 float32 relu layers of widths 30, 10, 15, 5",
+              "5 linear layers of width 16", "1 sigmoid layer"]
+
+
+def _numpy_activation(name: str):
+    return {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0), "identity": lambda z: z,
+            "sigmoid": lambda z: 1 / (1 + np.exp(-z))}[name]
+
+
+def _judge_lsuv(source: str) -> None:
+    namespace: dict = {"np": np, "math": math}
+    exec(_LSUV_INPUTS, namespace)
+    cases = namespace["cases"]()
+    got = run_sandboxed(source, _LSUV_INPUTS, function="lsuv_scales")
+    raise_if_broken(got, "lsuv_scales")
+    for (weights, X, activation), what, call in zip(cases, _LSUV_NETS, got["calls"]):
+        error = call_error(call, "lsuv_scales")
+        if error:
+            raise Verdict(f"lsuv_scales raised {error} (for {what})")
+        if 1 in call["changed_inputs"]:
+            raise Verdict(f"lsuv_scales changed its input X ({what}): it must leave X as it was")
+        parts = call["out"]["dict"]
+        if number_of(parts["weights_changed"], "weights_changed"):
+            raise Verdict(f"lsuv_scales changed its input weights ({what}): return new matrices and leave "
+                          "the given list and its arrays as they were")
+        new = parts["new"]
+        if "items" not in new or len(new["items"]) != len(weights):
+            raise Verdict(f"lsuv_scales should return a list of {len(weights)} weight matrices ({what})")
+        rescaled = []
+        for k, (plain, W) in enumerate(zip(new["items"], weights), 1):
+            W_new = _returned_array(plain, f"layer {k}'s new weights ({what})", shape=W.shape).astype(np.float64)
+            W = W.astype(np.float64)
+            scale = np.sum(W_new * W) / np.sum(W * W)
+            if not (scale > 0 and np.linalg.norm(W_new - scale * W) <= 1e-4 * np.linalg.norm(scale * W)):
+                raise Verdict(f"layer {k}'s new weights are not a positive multiple of its old ones ({what}): "
+                              "LSUV rescales each matrix by one positive number")
+            rescaled.append(W_new)
+        _judge_unit_stds(rescaled, X, _numpy_activation(activation.__name__), what)
+
+
+def _judge_unit_stds(weights: list, X: np.ndarray, activation, what: str) -> None:
+    """Every layer's pre-activations have std 1 on X in the rescaled net (plain NumPy forward)."""
+    stds, h = [], X.astype(np.float64)
+    for W in weights:
+        z = h @ W
+        stds.append(z.std())
+        h = activation(z)
+    wrong = np.abs(np.array(stds) - 1) > 1e-3
+    if wrong.any():
+        k = int(np.argmax(wrong)) + 1
+        if k == 1:
+            raise Verdict(f"after lsuv_scales, layer 1's pre-activations X @ W_1 have std {stds[0]:.3g} on X "
+                          f"({what}); they should have std 1")
+        raise Verdict(f"after lsuv_scales, the layers before layer {k} have std 1 but its pre-activations have "
+                      f"std {stds[k - 1]:.3g} on X ({what}): is each layer measured in the rescaled net?")
+
+
 TASKS = {
     "nb05_forward_stds": _judge_forward_stds,
     "nb05_init_weights": _judge_init_weights,
     "nb05_predict_std": _judge_predict_std,
+    "nb05_orthogonal_init": _judge_orthogonal_init,
+    "nb05_lsuv": _judge_lsuv,
 }
 
