@@ -728,48 +728,61 @@ def central(layer, x, a, R, h):
     },
     "nb04_predict_float32": {
         "correct": [
-            "step_ratio = None\nerror_ratio = None\nstep_ratio = 1e3\nerror_ratio = 1e6\n",
-            "step_ratio = None\nerror_ratio = None\n"
-            "eps32, eps64 = 1.2e-7, 2.2e-16\nstep_ratio = (eps32 / eps64) ** (1 / 3)\nerror_ratio = step_ratio ** 2\n",
+            # the cube root of the precision ratio, and its square
+            "def float_format_ratios(eps_fine, eps_coarse):\n"
+            "    step = (eps_coarse / eps_fine) ** (1 / 3)\n"
+            "    return step, step * step\n",
+            # in decades, from the optimum of c1 h^2 + c2 eps / h: h* = (c2 eps / (2 c1))^(1/3)
+            "def float_format_ratios(eps_fine, eps_coarse):\n"
+            "    decades = np.log10(eps_coarse) - np.log10(eps_fine)\n"
+            "    h = lambda eps: (eps / 2) ** (1 / 3)\n"
+            "    e = lambda eps: h(eps) ** 2 + eps / h(eps)\n"
+            "    return 10 ** (decades / 3), e(eps_coarse) / e(eps_fine)\n",
         ],
         "wrong": [
+            # the two numbers the experiment prints, copied
+            ("def float_format_ratios(eps_fine, eps_coarse):\n    return 1e3, 1e6\n",
+             r"step_ratio is 1000 for two formats of the same precision"),
             # "the best step does not depend on the format, the error scales with the precision"
-            ("step_ratio = None\nerror_ratio = None\nstep_ratio = 1\nerror_ratio = 5e8\n",
-             r"step_ratio = 1 is 2\.9 decades below"),
-            # the forward difference's rule, h ~ sqrt(precision)
-            ("step_ratio = None\nerror_ratio = None\nstep_ratio = 2.3e4\nerror_ratio = 2.3e4\n",
-             r"step_ratio = 2\.3e\+04 is 1\.5 decades above"),
+            ("def float_format_ratios(eps_fine, eps_coarse):\n    return 1.0, eps_coarse / eps_fine\n",
+             r"step_ratio = 1 for float16 .* is 1\.30 decades below"),
+            # the forward difference's rule, h ~ sqrt(precision), and its error ~ sqrt(precision)
+            ("def float_format_ratios(eps_fine, eps_coarse):\n"
+             "    return (eps_coarse / eps_fine) ** 0.5, (eps_coarse / eps_fine) ** 0.5\n",
+             r"step_ratio = 90\.5 for float16 .* is 0\.65 decades above"),
             # the two exponents swapped
-            ("step_ratio = None\nerror_ratio = None\nstep_ratio = 6.6e5\nerror_ratio = 800\n",
-             r"step_ratio = 6\.6e\+05 is 2\.9 decades above"),
+            ("def float_format_ratios(eps_fine, eps_coarse):\n"
+             "    r = eps_coarse / eps_fine\n    return r ** (2 / 3), r ** (1 / 3)\n",
+             r"step_ratio = 406 for float16 .* is 1\.30 decades above"),
             # the step right, the error taken to grow like the precision itself
-            ("step_ratio = None\nerror_ratio = None\nstep_ratio = 800\nerror_ratio = 5e8\n",
-             r"error_ratio = 5e\+08 is 2\.9 decades above"),
+            ("def float_format_ratios(eps_fine, eps_coarse):\n"
+             "    r = eps_coarse / eps_fine\n    return r ** (1 / 3), r\n",
+             r"error_ratio = 8\.19e\+03 for float16 .* is 1\.30 decades above"),
             # the step right, the error taken to grow like the step
-            ("step_ratio = None\nerror_ratio = None\nstep_ratio = 1000\nerror_ratio = 1000\n",
-             r"error_ratio = 1e\+03 is 2\.8 decades below"),
-            # "float32 needs a finer step": the ratio inverted
-            ("step_ratio = None\nerror_ratio = None\nstep_ratio = 1e-3\nerror_ratio = 1e6\n",
-             r"step_ratio = 0\.001 is 5\.9 decades below"),
-            ("step_ratio = None\nerror_ratio = None\nstep_ratio = 1000\n", r"error_ratio is None"),
-            ("step_ratio = None\nerror_ratio = None\nstep_ratio = '1e3'\nerror_ratio = 1e6\n",
-             r"step_ratio should be a number"),
-            ("step_ratio = None\nerror_ratio = None\nstep_ratio = -1000\nerror_ratio = 1e6\n",
-             r"step_ratio is -1000: a ratio .* is positive"),
+            ("def float_format_ratios(eps_fine, eps_coarse):\n"
+             "    r = eps_coarse / eps_fine\n    return r ** (1 / 3), r ** (1 / 3)\n",
+             r"error_ratio = 20\.2 for float16 .* is 1\.30 decades below"),
+            # "the coarser format needs a finer step": the ratios inverted
+            ("def float_format_ratios(eps_fine, eps_coarse):\n"
+             "    r = eps_fine / eps_coarse\n    return r ** (1 / 3), r ** (2 / 3)\n",
+             r"step_ratio = 0\.0496 for float16 .* is 2\.61 decades below"),
+            # the print instead of the return
+            ("def float_format_ratios(eps_fine, eps_coarse):\n    print((eps_coarse / eps_fine) ** (1 / 3))\n",
+             r"should return a pair \(step_ratio, error_ratio\), got NoneType"),
         ],
         # judged outside the kernel: measured with the package's numerical gradient, not predicted
         "delegating": [
             "import mlp_from_scratch as mfs\n"
-            "step_ratio = None\nerror_ratio = None\n"
-            "f = lambda p: float(np.sum(np.tanh(p) ** 2))\n"
-            "p64 = np.array([0.3]); g = 2 * np.tanh(0.3) / np.cosh(0.3) ** 2\n"
-            "best = {}\n"
-            "for dtype in (np.float64, np.float32):\n"
-            "    p = p64.astype(dtype)\n"
-            "    errs = {h: abs(float(mfs.numerical_gradient(lambda: f(p), p, h)[0]) - g) / g for h in np.logspace(0, -10, 21)}\n"
-            "    best[dtype] = min(errs, key=errs.get), min(errs.values())\n"
-            "step_ratio = best[np.float32][0] / best[np.float64][0]\n"
-            "error_ratio = best[np.float32][1] / best[np.float64][1]\n",
+            "def float_format_ratios(eps_fine, eps_coarse):\n"
+            "    f = lambda p: float(np.sum(np.tanh(p) ** 2))\n"
+            "    p64 = np.array([0.3]); g = 2 * np.tanh(0.3) / np.cosh(0.3) ** 2\n"
+            "    best = {}\n"
+            "    for dtype in (np.float64, np.float32):\n"
+            "        p = p64.astype(dtype)\n"
+            "        errs = {h: abs(float(mfs.numerical_gradient(lambda: f(p), p, h)[0]) - g) / g for h in np.logspace(0, -10, 21)}\n"
+            "        best[dtype] = min(errs, key=errs.get), min(errs.values())\n"
+            "    k = np.log(eps_coarse / eps_fine) / np.log(np.finfo(np.float32).eps / np.finfo(np.float64).eps)\n"
+            "    return (best[np.float32][0] / best[np.float64][0]) ** k, (best[np.float32][1] / best[np.float64][1]) ** k\n",
         ],
     },
 }

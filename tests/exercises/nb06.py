@@ -61,9 +61,10 @@ steps_ratio = None
 CLIP = '''
 def clip_by_global_norm(grads, max_norm):
 '''
-WARMUP = '''
-steps_to_90 = None
-distance_ratio = None
+WARMUP = '''import math
+
+
+def momentum_warmup(mu, fraction):
 '''
 
 ANSWERS = {
@@ -355,39 +356,58 @@ ANSWERS = {
     },
     "nb06_momentum_warmup": {
         "correct": [
-            WARMUP + "steps_to_90 = 45\ndistance_ratio = 12.4\n",
             # counted step by step, as the velocity grows
-            WARMUP + "mu, v, steps, moved = 0.95, 0.0, 0, 0.0\nwhile v < 0.9 / (1 - mu):\n"
-                     "    v = mu * v + 1\n    steps += 1\n    moved += v\n"
-                     "steps_to_90 = steps\ndistance_ratio = moved / steps\n",
+            WARMUP + "    v, steps, moved = 0.0, 0, 0.0\n    while v < fraction / (1 - mu):\n"
+                     "        v = mu * v + 1\n        steps += 1\n        moved += v\n"
+                     "    return steps, moved / steps\n",
+            # closed forms: the first t with mu^t <= 1 - fraction, and the geometric sum
+            WARMUP + "    t = math.ceil(math.log(1 - fraction) / math.log(mu))\n"
+                     "    return t, (t - mu * (1 - mu**t) / (1 - mu)) / ((1 - mu) * t)\n",
         ],
         "wrong": [
-            # the time constant 1/(1 - μ) taken for the warm-up
-            (WARMUP + "steps_to_90 = 20\ndistance_ratio = 12.4\n", r"steps_to_90 = 20 is not the first step"),
-            # one step early: the velocity after t steps taken as (1 - μ^(t+1)) / (1 - μ)
-            (WARMUP + "steps_to_90 = 44\ndistance_ratio = 12.27\n", r"steps_to_90 = 44 is not the first step"),
-            # not a step number: the real solution of μ^t = 0.1
-            (WARMUP + "steps_to_90 = 44.89\ndistance_ratio = 12.4\n", r"whole number"),
-            # the terminal ratio 1/(1 - μ), as if momentum started at full speed
-            (WARMUP + "steps_to_90 = 45\ndistance_ratio = 20\n", r"distance_ratio = 20 is more than 2 % away"),
+            # the two numbers the experiment prints for mu = 0.95, fraction = 0.9, copied
+            (WARMUP + "    return 45, 12.4\n", r"steps = 45 for mu = 0\.8, fraction = 0\.5 is not the first step"),
+            # the time constant 1/(1 - mu) taken for the warm-up
+            (WARMUP + "    t = round(1 / (1 - mu))\n"
+                      "    return t, sum(1 - mu**k for k in range(1, t + 1)) / (1 - mu) / t\n",
+             r"steps = 5 for mu = 0\.8, fraction = 0\.5 is not the first step"),
+            # one step early: the velocity after t steps taken as (1 - mu^(t+1)) / (1 - mu)
+            (WARMUP + "    t = math.ceil(math.log(1 - fraction) / math.log(mu)) - 1\n"
+                      "    return t, sum(1 - mu**k for k in range(2, t + 2)) / (1 - mu) / t\n",
+             r"steps = 3 for mu = 0\.8, fraction = 0\.5 is not the first step"),
+            # not a step number: the real solution of mu^t = 1 - fraction
+            (WARMUP + "    t = math.log(1 - fraction) / math.log(mu)\n"
+                      "    return t, (t - mu * (1 - mu**t) / (1 - mu)) / ((1 - mu) * t)\n",
+             r"steps is 44\.8\d* for mu = 0\.95, fraction = 0\.9: .*whole number"),
+            # the terminal ratio 1/(1 - mu), as if momentum started at full speed
+            (WARMUP + "    return math.ceil(math.log(1 - fraction) / math.log(mu)), 1 / (1 - mu)\n",
+             r"distance_ratio = 5 for mu = 0\.8, fraction = 0\.5 is more than 2 % away"),
             # the last step's ratio instead of the distance's
-            (WARMUP + "steps_to_90 = 45\ndistance_ratio = 18.0\n", r"distance_ratio = 18 is more than 2 % away"),
-            # the steps taken to grow linearly from 1 to 18 (their mean)
-            (WARMUP + "steps_to_90 = 45\ndistance_ratio = 9.5\n", r"distance_ratio = 9\.5 is more than 2 % away"),
-            # one step of the sum shifted: Σ (1 - μ^(k+1)) over 45 steps
-            (WARMUP + "steps_to_90 = 45\ndistance_ratio = 12.78\n", r"distance_ratio = 12\.78 is more than 2 % away"),
+            (WARMUP + "    t = math.ceil(math.log(1 - fraction) / math.log(mu))\n    return t, (1 - mu**t) / (1 - mu)\n",
+             r"distance_ratio = 2\.95\d* for mu = 0\.8, fraction = 0\.5 is more than 2 % away"),
+            # the steps taken to grow linearly from the first to the last (their mean)
+            (WARMUP + "    t = math.ceil(math.log(1 - fraction) / math.log(mu))\n"
+                      "    return t, (1 + (1 - mu**t) / (1 - mu)) / 2\n",
+             r"distance_ratio = 1\.97\d* for mu = 0\.8, fraction = 0\.5 is more than 2 % away"),
+            # one term of the sum shifted: sum of (1 - mu^(k+1))
+            (WARMUP + "    t = math.ceil(math.log(1 - fraction) / math.log(mu))\n"
+                      "    return t, sum(1 - mu**(k + 1) for k in range(1, t + 1)) / (1 - mu) / t\n",
+             r"distance_ratio = 2\.6\d* for mu = 0\.8, fraction = 0\.5 is more than 2 % away"),
             # upside down: SGD's distance over momentum's
-            (WARMUP + "steps_to_90 = 45\ndistance_ratio = 1 / 12.4\n", r"distance_ratio is 0\.08.*moves farther"),
-            (WARMUP, r"steps_to_90 is None"),
+            (WARMUP + "    t = math.ceil(math.log(1 - fraction) / math.log(mu))\n"
+                      "    return t, (1 - mu) * t / sum(1 - mu**k for k in range(1, t + 1))\n",
+             r"distance_ratio is 0\.08.*never moves less far"),
+            # the print instead of the return
+            (WARMUP + "    print(45, 12.4)\n", r"should return a pair \(steps, distance_ratio\), got NoneType"),
         ],
         # judged outside the kernel (tools/judges/nb06.py): the numbers measured with the package's SGD
         "delegating": [
-            WARMUP + "import mlp_from_scratch as mfs\n"
-                     "opt, p, lengths = mfs.SGD(1.0, momentum=0.95), np.zeros(1), []\n"
-                     "for _ in range(100):\n    before = p.copy()\n    opt.step([p], [np.ones(1)])\n"
-                     "    lengths.append(abs(p[0] - before[0]))\n"
-                     "steps_to_90 = int(np.argmax(np.array(lengths) >= 0.9 * 20)) + 1\n"
-                     "distance_ratio = sum(lengths[:steps_to_90]) / steps_to_90\n",
+            "import mlp_from_scratch as mfs\n"
+            + WARMUP + "    opt, p, lengths = mfs.SGD(1.0, momentum=mu), np.zeros(1), []\n"
+                     "    for _ in range(5000):\n        before = p.copy()\n        opt.step([p], [np.ones(1)])\n"
+                     "        lengths.append(abs(p[0] - before[0]))\n"
+                     "    t = int(np.argmax(np.array(lengths) >= fraction / (1 - mu))) + 1\n"
+                     "    return t, sum(lengths[:t]) / t\n",
         ],
     },
 }

@@ -747,26 +747,64 @@ def _softmax_result(call: dict, S: np.ndarray) -> np.ndarray:
 
 # --- nb04_predict_float32 -----------------------------------------------------------------
 
+_FORMATS_CASES = """
+def cases():
+    return [(float(np.finfo(np.float64).eps), float(np.finfo(np.float32).eps), "float32 against float64"),
+            (float(np.finfo(np.float32).eps), float(np.finfo(np.float32).eps), "float32 against float32"),
+            (2.0**-23, 2.0**-10, "float16 (eps 2^-10) against float32 (eps 2^-23)"),
+            (2.0**-23, 2.0**-7, "bfloat16 (eps 2^-7) against float32 (eps 2^-23)"),
+            (2.0**-52, 1e-4, "a format with eps 1e-4 against float64 (eps 2^-52)")]
+
+
+def drive(namespace, eps_fine, eps_coarse, formats):
+    return namespace["float_format_ratios"](eps_fine, eps_coarse)
+"""
+
+
+def _ratio_number(plain: dict, name: str, formats: str) -> float:
+    """check_number's rules on one of the two ratios the child sent back."""
+    if plain.get("type") == "NoneType":
+        raise Verdict(f"{name} is None: replace None with your answer")
+    if plain.get("dtype", "").endswith("b1"):
+        raise Verdict(f"{name} should be a number, got bool")
+    value = number_of(plain, name)
+    if not math.isfinite(value):
+        raise Verdict(f"{name} should be a finite number, got {value}")
+    if not value > 0:
+        raise Verdict(f"{name} is {value:.12g} for {formats}: a ratio of two steps or of two errors is positive")
+    return value
+
+
 def _judge_predict_float32(source: str) -> None:
-    got = run_sandboxed(source, "", values=("step_ratio", "error_ratio"))
-    raise_if_broken(got, None)
-    precision_ratio = np.finfo(np.float32).eps / np.finfo(np.float64).eps
-    for name, power in [("step_ratio", 1 / 3), ("error_ratio", 2 / 3)]:
-        plain = got["values"].get(name)
-        if plain is not None and plain.get("type") == "NoneType":
-            raise Verdict(f"{name} is None: replace None with your answer")
-        if plain is not None and plain.get("dtype", "").endswith("b1"):
-            raise Verdict(f"{name} should be a number, got bool")
-        value = number_of(plain, name)
-        if not math.isfinite(value):
-            raise Verdict(f"{name} should be a finite number, got {value}")
-        if not value > 0:
-            raise Verdict(f"{name} is {value:.12g}: a ratio of two steps or of two errors is positive")
-        off = math.log10(value) - power * math.log10(precision_ratio)
-        if not abs(off) < 0.6:
-            raise Verdict(f"{name} = {value:.2g} is {abs(off):.1f} decades {'above' if off > 0 else 'below'} "
-                          "what the balance of the truncation error (∝ h²) and the rounding error "
-                          "(∝ precision / h) gives for float32 against float64")
+    got = run_sandboxed(source, _FORMATS_CASES, function="float_format_ratios")
+    raise_if_broken(got, "float_format_ratios")
+    namespace: dict = {"np": np}
+    exec(_FORMATS_CASES, namespace)
+    for (eps_fine, eps_coarse, formats), call in zip(namespace["cases"](), got["calls"]):
+        error = call_error(call, "float_format_ratios")
+        if error is not None:
+            raise Verdict(f"float_format_ratios raised {error.split(':')[0]} for {formats}:"
+                          f"{error.split(':', 1)[1] if ':' in error else ''}")
+        out = call["out"]
+        if "items" not in out or len(out["items"]) != 2:
+            raise Verdict("float_format_ratios should return a pair (step_ratio, error_ratio), got "
+                          + (out.get("type") or ("a number" if "bytes" in out else "something else")))
+        ratios = [_ratio_number(plain, name, formats)
+                  for plain, name in zip(out["items"], ["step_ratio", "error_ratio"])]
+        if eps_fine == eps_coarse:
+            for name, value in zip(["step_ratio", "error_ratio"], ratios):
+                if not abs(value - 1) < 1e-9:
+                    raise Verdict(f"{name} is {value:.6g} for two formats of the same precision: the sweep would "
+                                  "be the same in both, so both ratios are 1")
+            continue
+        if formats == "float32 against float64":
+            continue   # the notebook's own pair: its measurement is on screen, only the form is checked
+        for name, value, power in zip(["step_ratio", "error_ratio"], ratios, [1 / 3, 2 / 3]):
+            off = math.log10(value) - power * math.log10(eps_coarse / eps_fine)
+            if not abs(off) < math.log10(2):
+                raise Verdict(f"{name} = {value:.3g} for {formats} is {abs(off):.2f} decades "
+                              f"{'above' if off > 0 else 'below'} what the balance of the truncation error (∝ h²) "
+                              "and the rounding error (∝ precision / h) gives (a factor of 2 is allowed)")
 
 
 # --- the library (section 7): Dense, the activations, Sequential, check_layer_gradients ----
