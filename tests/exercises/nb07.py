@@ -190,3 +190,190 @@ ANSWERS = {
         ],
     },
 }
+
+MAX_NORM = "def max_norm(W, c):\n"
+
+DC_HEAD = (
+    "class DropConnect:\n"
+    "    def __init__(self, W, b, keep, rng):\n"
+    "        self.params = {'W': W, 'b': b}\n"
+    "        self.grads = {'W': None, 'b': None}\n"
+    "        self.keep = keep\n"
+    "        self.rng = rng\n"
+    "        self.x = None\n"
+    "        self.mask = None\n"
+    "\n"
+)
+
+
+def dropconnect_class(forward_body: str, backward_body: str) -> str:
+    return (DC_HEAD
+            + "    def forward(self, x, training):\n" + forward_body
+            + "\n    def backward(self, grad_out):\n" + backward_body)
+
+
+DC_FORWARD = (
+    "        self.x = x\n"
+    "        W, b = self.params['W'], self.params['b']\n"
+    "        if not training:\n"
+    "            self.mask = None\n"
+    "            return x @ W + b\n"
+    "        self.mask = (self.rng.random(W.shape) < self.keep) / self.keep\n"
+    "        return x @ (W * self.mask) + b\n")
+
+DC_BACKWARD = (
+    "        W = self.params['W'] if self.mask is None else self.params['W'] * self.mask\n"
+    "        gW = self.x.T @ grad_out\n"
+    "        self.grads['W'] = gW if self.mask is None else gW * self.mask\n"
+    "        self.grads['b'] = grad_out.sum(axis=0)\n"
+    "        return grad_out @ W.T\n")
+
+ANSWERS["nb07_max_norm"] = {
+    "correct": [
+        # a loop over the units, np.linalg.norm of each column, a copy rescaled in place
+        MAX_NORM + (
+            "    out = W.copy()\n"
+            "    for j in range(W.shape[1]):\n"
+            "        norm = np.linalg.norm(W[:, j])\n"
+            "        if norm > c:\n"
+            "            out[:, j] = W[:, j] * (c / norm)\n"
+            "    return out\n"),
+        # norms with keepdims, np.where choosing the rescaled or the original column
+        MAX_NORM + (
+            "    norms = np.linalg.norm(W, axis=0, keepdims=True)\n"
+            "    with np.errstate(divide='ignore', invalid='ignore'):\n"
+            "        scaled = W / norms * c\n"
+            "    return np.where(norms > c, scaled, W).astype(W.dtype)\n"),
+    ],
+    "wrong": [
+        # the rows rescaled: W[i, :] taken as a unit's weights
+        (MAX_NORM + (
+            "    norms = np.linalg.norm(W, axis=1, keepdims=True)\n"
+            "    return W * np.minimum(1, c / norms)\n"),
+         r"the rows of W were rescaled"),
+        # every column rescaled to norm c, also those within the limit
+        (MAX_NORM + "    return W * (c / np.linalg.norm(W, axis=0))\n",
+         r"within c = 1\.5, and was changed"),
+        # the entries clipped to [-c, c]
+        (MAX_NORM + "    return np.clip(W, -c, c)\n",
+         r"is not a nonnegative multiple of the original column"),
+        # the Frobenius norm of the whole matrix
+        (MAX_NORM + (
+            "    norm = np.linalg.norm(W)\n"
+            "    return W * min(1.0, c / norm)\n"),
+         r"every column was scaled by the same factor"),
+        # rescaled in place: the caller's W changes
+        (MAX_NORM + (
+            "    norms = np.linalg.norm(W, axis=0)\n"
+            "    W[:, norms > c] *= c / norms[norms > c]\n"
+            "    return W\n"),
+         r"changed its input W"),
+        # float64 factors: a float32 W comes back as float64
+        (MAX_NORM + (
+            "    norms = np.linalg.norm(W.astype(np.float64), axis=0)\n"
+            "    return W * np.minimum(1.0, c / np.maximum(norms, 1e-300))\n"),
+         r"returned dtype float64 for W of dtype float32"),
+    ],
+    "delegating": [
+        "import mlp_from_scratch as mfs\n" + MAX_NORM
+        + "    norms = mfs.checks.np.linalg.norm(W, axis=0)\n"
+          "    return W * np.minimum(1, c / np.maximum(norms, 1e-300))\n",
+    ],
+}
+
+ANSWERS["nb07_dropconnect"] = {
+    "correct": [
+        # a boolean mask and the scale kept apart; evaluation stores a mask of ones; gradients by einsum
+        dropconnect_class(
+            "        self.x = x.copy()\n"
+            "        if training:\n"
+            "            self.keep_mask = self.rng.binomial(1, self.keep, size=self.params['W'].shape).astype(bool)\n"
+            "            self.scale = 1.0 / self.keep\n"
+            "        else:\n"
+            "            self.keep_mask = np.ones(self.params['W'].shape, dtype=bool)\n"
+            "            self.scale = 1.0\n"
+            "        used = np.where(self.keep_mask, self.params['W'] * self.scale, 0.0)\n"
+            "        return np.einsum('ni,ij->nj', x, used) + self.params['b']\n",
+            "        used = np.where(self.keep_mask, self.params['W'] * self.scale, 0.0)\n"
+            "        full = np.einsum('ni,nj->ij', self.x, grad_out)\n"
+            "        self.grads['W'] = np.where(self.keep_mask, full * self.scale, 0.0)\n"
+            "        self.grads['b'] = np.einsum('nj->j', grad_out)\n"
+            "        return np.einsum('nj,ij->ni', grad_out, used)\n"),
+    ],
+    "wrong": [
+        # the mask drawn on the outputs: that is dropout after a dense layer
+        (dropconnect_class(
+            "        self.x = x\n"
+            "        z = x @ self.params['W'] + self.params['b']\n"
+            "        if not training:\n"
+            "            self.mask = None\n"
+            "            return z\n"
+            "        self.mask = (self.rng.random(z.shape) < self.keep) / self.keep\n"
+            "        return z * self.mask\n",
+            "        g = grad_out if self.mask is None else grad_out * self.mask\n"
+            "        self.grads['W'] = self.x.T @ g\n"
+            "        self.grads['b'] = g.sum(axis=0)\n"
+            "        return g @ self.params['W'].T\n"),
+         r"exactly 0 or exactly b"),
+        # no 1 / keep scaling
+        (dropconnect_class(
+            DC_FORWARD.replace(") / self.keep\n", ").astype(float)\n"), DC_BACKWARD),
+         r"multiplied by 1\.000, so the expected output is 0\.50 \(x @ W\) \+ b"),
+        # keep used as the drop probability
+        (dropconnect_class(
+            DC_FORWARD.replace("< self.keep) / self.keep", ">= self.keep) / (1 - self.keep)"), DC_BACKWARD),
+         r"keep = 0\.8: a fraction 0\.8\d of the weights is dropped"),
+        # a mask per example: (batch, fan_in, fan_out)
+        (dropconnect_class(
+            "        self.x = x\n"
+            "        W, b = self.params['W'], self.params['b']\n"
+            "        if not training:\n"
+            "            self.mask = None\n"
+            "            return x @ W + b\n"
+            "        self.mask = (self.rng.random((len(x),) + W.shape) < self.keep) / self.keep\n"
+            "        return np.einsum('ni,nij->nj', x, W * self.mask) + b\n",
+            "        self.grads['b'] = grad_out.sum(axis=0)\n"
+            "        if self.mask is None:\n"
+            "            self.grads['W'] = self.x.T @ grad_out\n"
+            "            return grad_out @ self.params['W'].T\n"
+            "        self.grads['W'] = np.einsum('ni,nj,nij->ij', self.x, grad_out, self.mask)\n"
+            "        return np.einsum('nj,nij->ni', grad_out, self.params['W'] * self.mask)\n"),
+         r"two identical examples of one batch were given different weights"),
+        # evaluation mode scales W by keep (the original dropout paper's test-time rule)
+        (dropconnect_class(
+            DC_FORWARD.replace("            return x @ W + b\n", "            return x @ (W * self.keep) + b\n"),
+            DC_BACKWARD),
+         r"in evaluation mode the output differs from x @ W \+ b"),
+        # backward ignores the mask: the gradients of the full layer
+        (dropconnect_class(DC_FORWARD,
+            "        self.grads['W'] = self.x.T @ grad_out\n"
+            "        self.grads['b'] = grad_out.sum(axis=0)\n"
+            "        return grad_out @ self.params['W'].T\n"),
+         r"keep = 0\.5, training=True: dL/dx: relative error"),
+        # a new mask drawn in backward
+        (dropconnect_class(DC_FORWARD,
+            "        if self.mask is not None:\n"
+            "            self.mask = (self.rng.random(self.params['W'].shape) < self.keep) / self.keep\n"
+            + DC_BACKWARD),
+         r"backward must use the forward pass's mask"),
+        # dW masked but not scaled by 1 / keep
+        (dropconnect_class(DC_FORWARD, DC_BACKWARD.replace("gW * self.mask", "gW * (self.mask > 0)")),
+         r"dL/dW: relative error"),
+        # the global generator instead of the layer's own
+        (dropconnect_class(DC_FORWARD.replace("self.rng.random", "np.random.random"), DC_BACKWARD),
+         r"relative error|use self\.rng"),
+    ],
+    "delegating": [
+        "import mlp_from_scratch as mfs\n"
+        + dropconnect_class(
+            "        self.x = x\n"
+            "        W, b = self.params['W'], self.params['b']\n"
+            "        if not training:\n"
+            "            self.mask = None\n"
+            "            return x @ W + b\n"
+            "        flat = mfs.Dropout(1 - self.keep, rng=self.rng).forward(np.ones((1, W.size)), training=True)\n"
+            "        self.mask = flat.reshape(W.shape)\n"
+            "        return x @ (W * self.mask) + b\n",
+            DC_BACKWARD),
+    ],
+}

@@ -1,5 +1,5 @@
-"""Notebook 07's judged tasks: the ``Dropout`` layer, the two reading questions and
-``mc_dropout_probabilities`` (tools/judge.py).
+"""Notebook 07's judged tasks: the ``Dropout`` layer, the two reading questions,
+``mc_dropout_probabilities``, ``max_norm`` and the ``DropConnect`` layer (tools/judge.py).
 
 The student's cell runs alone in the sandboxed child. What the child sends back must fit in
 the result pipe's buffer (64 KiB: ``run_sandboxed`` reads it only after the child has ended,
@@ -570,9 +570,315 @@ def _judge_mc_dropout(source: str) -> None:
         raise Verdict("more samples should give a less random average: is num_samples used?")
 
 
+# ---------------------------------------------------------------- max-norm
+
+# The test cell's (W, c) pairs, visible then hidden; made in the child before the student's
+# code runs, and again here for the decision.
+_MAX_NORM_CASES = '''
+W_check = np.random.default_rng(61).standard_normal((5, 7)) * np.array([0.2, 1.5, 0.3, 0.9, 0.1, 2.0, 0.5])
+W32 = (np.random.default_rng(62).standard_normal((30, 20)) * np.linspace(0.05, 0.8, 20)).astype(np.float32)
+W_zero = W_check.copy()
+W_zero[:, 2] = 0
+W_edge = W_check.copy()
+W_edge[:, 0] = [1.5, 0, 0, 0, 0]
+W_square = np.random.default_rng(63).standard_normal((6, 6)) * np.array([0.1, 0.2, 2.0, 0.3, 3.0, 0.2])
+W_fan1 = np.random.default_rng(64).standard_normal((1, 9))
+
+
+def cases():
+    return [(W_check, 1.5), (W_check, 0.8), (W32, 2.0), (W_check, 3), (W_zero, 0.5), (W_edge, 1.5),
+            (W_square, 1.0), (W_fan1, 0.7), (W_check, 100.0)]
+'''
+
+_MAX_NORM_DRIVE = _CAPTURED + _MAX_NORM_CASES + '''
+_shares_memory = np.shares_memory
+
+
+def drive(namespace, W, c):
+    out = namespace["max_norm"](W, c)
+    if _isinstance(out, _ndarray):
+        return {"out": _array(out, copy=True, subok=False), "shares": _shares_memory(out, W)}
+    return {"out": None if out is None else {"other": _type(out).__name__}, "shares": False}
+'''
+
+
+def _judge_max_norm(source: str) -> None:
+    namespace: dict = {"np": np, "math": math}
+    exec(_MAX_NORM_CASES, namespace)
+    cases = namespace["cases"]()
+    got = run_sandboxed(source, _MAX_NORM_DRIVE, function="max_norm")
+    raise_if_broken(got, "max_norm")
+    for (W, c), call in zip(cases, got["calls"]):
+        error = call_error(call, "max_norm")
+        if error:
+            raise Verdict(f"max_norm raised {error} (W of shape {W.shape})")
+        if call["changed_inputs"]:
+            raise Verdict("max_norm changed its input W: return a new array and leave W as it was")
+        result = call["out"]["dict"]
+        new = _small_array(result["out"], f"max_norm(W, {c}) for W of shape {W.shape}", W.shape)
+        if new.dtype != W.dtype:
+            raise Verdict(f"max_norm returned dtype {new.dtype} for W of dtype {W.dtype}: keep W's dtype")
+        if number_of(result["shares"], "shares"):
+            raise Verdict("max_norm returned W itself (or a view of it): return a new array")
+        _max_norm_verdict(W, c, new)
+        if W is cases[5][0] and not np.array_equal(new[:, 0], W[:, 0]):
+            raise Verdict("a column of norm exactly c was changed")
+
+
+def _max_norm_verdict(W: np.ndarray, c: float, result: np.ndarray) -> None:
+    """The test cell's decisions on max_norm(W, c), in its order."""
+    tol = 1e-5 if W.dtype == np.float32 else 1e-9
+    old, new = W.astype(np.float64), result.astype(np.float64)
+    before, after = np.sqrt(np.sum(old**2, axis=0)), np.sqrt(np.sum(new**2, axis=0))
+
+    def multiples(a, b):
+        # for each column (axis 0) of b: is a's column a nonnegative multiple of it?
+        scale = np.sum(a * b, axis=0) / np.maximum(np.sum(b * b, axis=0), 1e-300)
+        residual = np.sqrt(np.sum((a - scale * b) ** 2, axis=0))
+        return (residual <= tol * np.sqrt(np.sum(b * b, axis=0)) + 1e-30) & (scale >= 0)
+
+    same_direction = multiples(new, old)
+    if not same_direction.all():
+        if multiples(new.T, old.T).all():
+            raise Verdict("the rows of W were rescaled: a unit's incoming weights are a column W[:, j] "
+                          "(W has shape (fan_in, fan_out))")
+        j = int(np.flatnonzero(~same_direction)[0])
+        raise Verdict(f"column {j} is not a nonnegative multiple of the original column W[:, {j}]: max-norm "
+                      "rescales a unit's whole weight vector and keeps its direction (clipping entries one by "
+                      "one changes it)")
+    above, within = before > c, before <= c
+    factors = after[before > 0] / before[before > 0]
+    if above.any() and within.any() and np.ptp(factors) <= tol and not np.allclose(factors, 1):
+        raise Verdict(f"every column was scaled by the same factor {factors[0]:.3f}: the limit c applies to "
+                      "each column's own norm, not to the matrix as a whole")
+    for j in np.flatnonzero(above):
+        if not abs(after[j] - c) <= tol * c:
+            raise Verdict(f"column {j} had norm {before[j]:.3f}, above c = {c}, and has norm {after[j]:.3f} "
+                          "after max_norm: a column above the limit should end with norm c")
+    for j in np.flatnonzero(within):
+        if not np.allclose(new[:, j], old[:, j], rtol=tol, atol=0):
+            raise Verdict(f"column {j} had norm {before[j]:.3f}, within c = {c}, and was changed (norm "
+                          f"{after[j]:.3f} after): a column within the limit stays as it is")
+
+
+# ---------------------------------------------------------------- DropConnect
+
+# The test cells' inputs (read-only in the child: a layer that writes into one is told so).
+# The child runs the calls of both test cells in their order and sends back every array
+# whole (the result is read while the child runs); every decision is made here.
+_DROPCONNECT_DATA = '''
+H = 1e-5
+FORWARD_CASES = [(0.5, 42), (0.8, 42), (0.3, 43), (0.95, 43)]                 # visible, then hidden
+BACKWARD_CASES = [(0.5, 51, True, (6, 5, 4)), (0.75, 51, True, (6, 5, 4)), (0.5, 52, False, (6, 5, 4)),
+                  (0.2, 53, True, (3, 7, 2)), (0.9, 54, True, (1, 3, 6)), (1.0, 55, True, (6, 5, 4))]
+
+
+def forward_inputs():
+    check_rng = np.random.default_rng(41)
+    W, b = check_rng.standard_normal((50, 40)), check_rng.standard_normal(40)
+    X = check_rng.uniform(0.5, 1.5, size=(8, 50))
+    return W, b, X
+
+
+def backward_inputs(seed, shapes):
+    batch, fan_in, fan_out = shapes
+    data_rng = np.random.default_rng(seed)
+    X, W, b = (data_rng.standard_normal(s) for s in [(batch, fan_in), (fan_in, fan_out), (fan_out,)])
+    return X, W, b, data_rng.standard_normal((batch, fan_out))
+'''
+
+_DROPCONNECT_INPUTS = _CAPTURED + _DROPCONNECT_DATA + '''
+
+def _readonly(a):
+    a = a.copy()
+    a.flags.writeable = False
+    return a
+
+
+def _whole(value):
+    # a returned value as a plain ndarray copy, or what it is
+    if _isinstance(value, _ndarray):
+        return _array(value, copy=True, subok=False)
+    return None if value is None else {"other": _type(value).__name__}
+
+
+def _moved(a, i, step):
+    out = a.copy()
+    out[i] = a[i] + step
+    out.flags.writeable = False
+    return out
+
+
+def cases():
+    return [(0,)]
+
+
+def _loss(value, G):
+    a = _plain_array(value)
+    if a is None or a.shape != G.shape or a.dtype.kind not in "iuf":
+        return None
+    return _float(_sum(_multiply(a.astype(_f64), G), axis=None))
+
+
+def _run(DropConnect, step):
+    result = {}
+    W, b, X = (_readonly(a) for a in forward_inputs())
+    fan_in = W.shape[0]
+    probe = _readonly(np.vstack([np.eye(fan_in), np.eye(fan_in)]))
+    for i, (keep, seed) in enumerate(FORWARD_CASES):
+        key = f"forward{i}."
+        step[0] = "DropConnect(W, b, keep, rng)"
+        layer = DropConnect(W, b, keep, np.random.default_rng(seed))
+        step[0] = "forward(x, training=False)"
+        result[key + "eval"] = _whole(layer.forward(X, False))
+        step[0] = "forward(x, training=True)"
+        result[key + "train"] = _whole(layer.forward(X, True))
+        result[key + "probe"] = _whole(layer.forward(probe, True))
+        result[key + "probe2"] = _whole(layer.forward(probe, True))
+    step[0] = "forward(x, training=True)"
+    result["keep1"] = _whole(DropConnect(W, b, 1.0, np.random.default_rng(44)).forward(X, True))
+    result["same_a"] = _whole(DropConnect(W, b, 0.5, np.random.default_rng(45)).forward(probe, True))
+    result["same_b"] = _whole(DropConnect(W, b, 0.5, np.random.default_rng(45)).forward(probe, True))
+    result["same_x"] = _whole(DropConnect(W, b, 0.5, np.random.default_rng(45)).forward(X, True))
+    for i, (keep, seed, training, shapes) in enumerate(BACKWARD_CASES):
+        key = f"backward{i}."
+        X, W, b, G = (_readonly(a) for a in backward_inputs(seed, shapes))
+        step[0] = "DropConnect(W, b, keep, rng)"
+        layer = DropConnect(W, b, keep, np.random.default_rng(seed + 1))
+        step[0] = f"forward(x, training={training})"
+        layer.forward(X, training)
+        step[0] = "backward(G)"
+        result[key + "grad_x"] = _whole(layer.backward(G))
+        result[key + "grad_W"] = _whole(layer.grads["W"])
+        result[key + "grad_b"] = _whole(layer.grads["b"])
+        result[key + "again_x"] = _whole(layer.backward(G))
+        result[key + "again_W"] = _whole(layer.grads["W"])
+        step[0] = "forward of the gradient check (a fresh layer of the same seed)"
+        arrays = (X, W, b)
+        for name, which in (("x", 0), ("W", 1), ("b", 2)):
+            for sign, h in (("plus", H), ("minus", -H)):
+                losses = []
+                for index in np.ndindex(arrays[which].shape):
+                    moved = list(arrays)
+                    moved[which] = _moved(arrays[which], index, h)
+                    fresh = DropConnect(moved[1], moved[2], keep, np.random.default_rng(seed + 1))
+                    losses.append(_loss(fresh.forward(moved[0], training), G))
+                result[f"{key}{sign}_{name}"] = losses
+    return result
+
+
+def drive(namespace, _):
+    step = ["DropConnect(W, b, keep, rng)"]
+    try:
+        return _run(namespace["DropConnect"], step)
+    except BaseException as error:
+        return {"failed": step[0], "error": f"{_type(error).__name__}: {error}"}
+'''
+
+
+def _judge_dropconnect(source: str) -> None:
+    got = run_sandboxed(source, _DROPCONNECT_INPUTS, function="DropConnect")
+    raise_if_broken(got, "DropConnect")
+    call = got["calls"][0]
+    error = call_error(call, "DropConnect")
+    if error:
+        raise Verdict(f"running the checks raised {error}")
+    result = call["out"]["dict"]
+    if "failed" in result:
+        error = result["error"]["str"]
+        raise_if_unanswered(error)
+        if "read-only" in error:
+            raise Verdict(f"{result['failed']['str']} changed its input (x, W, b and grad_out are read-only "
+                          "here): a layer leaves its inputs as they were")
+        raise Verdict(f"{result['failed']['str']} raised {error}")
+    data: dict = {"np": np}
+    exec(_DROPCONNECT_DATA, data)
+    _judge_dropconnect_forward(result, data)
+    _judge_dropconnect_backward(result, data)
+
+
+def _judge_dropconnect_forward(result: dict, data: dict) -> None:
+    """The first test cell: W unmasked in evaluation, one mask per pass shared by the batch,
+    a fraction 1 - keep dropped, the survivors scaled by one factor that keeps the mean."""
+    W, b, X = data["forward_inputs"]()
+    fan_in, fan_out = W.shape
+
+    def seen(plain, keep):
+        out = _small_array(plain, "forward(x, training=True)", (2 * fan_in, fan_out))
+        used = out - b
+        if not np.allclose(used[:fan_in], used[fan_in:], rtol=1e-12, atol=1e-12):
+            raise Verdict(f"keep = {keep}: two identical examples of one batch were given different weights: draw "
+                          "one mask of W's shape per forward pass, shared by the batch")
+        return used[:fan_in]
+
+    for i, (keep, _) in enumerate(data["FORWARD_CASES"]):
+        part = {k.split(".", 1)[1]: v for k, v in result.items() if k.startswith(f"forward{i}.")}
+        out = _small_array(part["eval"], "forward(x, training=False)", (len(X), fan_out))
+        if not np.allclose(out, X @ W + b, rtol=1e-10, atol=1e-10):
+            raise Verdict(f"keep = {keep}: in evaluation mode the output differs from x @ W + b: evaluation uses "
+                          "W unmasked and unscaled")
+        out = _small_array(part["train"], "forward(x, training=True)", (len(X), fan_out))
+        if np.any(out == 0) or np.any(out == b):
+            raise Verdict(f"keep = {keep}: some outputs are exactly 0 or exactly b, as if a unit's whole output "
+                          "were dropped (that is dropout on the outputs); DropConnect drops single weights, so an "
+                          "output loses only some of its inputs")
+        used = seen(part["probe"], keep)
+        dropped = np.abs(used) < 1e-12
+        if not abs(dropped.mean() - (1 - keep)) < 0.05:
+            raise Verdict(f"keep = {keep}: a fraction {dropped.mean():.2f} of the weights is dropped; keep is the "
+                          "probability of keeping a weight")
+        factors = used[~dropped] / W[~dropped]
+        if not np.ptp(factors) < 1e-9:
+            raise Verdict(f"keep = {keep}: the weights that survive are not all scaled by the same factor")
+        if not abs(factors[0] * keep - 1) < 1e-9:
+            raise Verdict(f"keep = {keep}: the surviving weights are multiplied by {factors[0]:.3f}, so the "
+                          f"expected output is {factors[0] * keep:.2f} (x @ W) + b instead of x @ W + b")
+        if np.array_equal(used, seen(part["probe2"], keep)):
+            raise Verdict(f"keep = {keep}: two training-mode passes drop the same weights")
+    if not np.allclose(_small_array(result["keep1"], "forward(x, training=True)", (len(X), fan_out)), X @ W + b):
+        raise Verdict("keep = 1: training mode should drop nothing")
+    used_a, used_b = seen(result["same_a"], 0.5), seen(result["same_b"], 0.5)
+    if not np.array_equal(used_a, used_b):
+        raise Verdict("two layers with generators of the same seed draw different masks: use self.rng")
+    out = _small_array(result["same_x"], "forward(x, training=True)", (len(X), fan_out))
+    if not np.allclose(out, X @ used_a + b):
+        raise Verdict("keep = 0.5: the training output is not x times the weights of one mask plus b")
+
+
+def _judge_dropconnect_backward(result: dict, data: dict) -> None:
+    """The second test cell: the gradients reuse the forward pass's mask and match finite
+    differences of the student's own forward with the mask held fixed."""
+    from mlp_from_scratch.gradcheck import EXPECTED_BELOW, relative_error
+
+    for i, (keep, seed, training, shapes) in enumerate(data["BACKWARD_CASES"]):
+        X, W, b, G = data["backward_inputs"](seed, shapes)
+        mode = f"keep = {keep}, training={training}"
+        part = {k.split(".", 1)[1]: v for k, v in result.items() if k.startswith(f"backward{i}.")}
+        grad_x = _small_array(part["grad_x"], "backward(G)", X.shape)
+        grad_W = _small_array(part["grad_W"], 'grads["W"] after backward', W.shape)
+        grad_b = _small_array(part["grad_b"], 'grads["b"] after backward', b.shape)
+        again_x = _small_array(part["again_x"], "backward(G)", X.shape)
+        again_W = _small_array(part["again_W"], 'grads["W"] after backward', W.shape)
+        if not (np.array_equal(grad_x, again_x) and np.array_equal(grad_W, again_W)):
+            raise Verdict(f"{mode}: two backward calls after one forward give different gradients; backward must "
+                          "use the forward pass's mask")
+        for name, analytic in (("x", grad_x), ("W", grad_W), ("b", grad_b)):
+            plus, minus = part[f"plus_{name}"]["items"], part[f"minus_{name}"]["items"]
+            if any("bytes" not in f for f in plus + minus):
+                raise Verdict(f"{mode}: forward(x, training={training}) should return an array of shape {G.shape}")
+            numeric = (np.array([number_of(f, "f") for f in plus])
+                       - np.array([number_of(f, "f") for f in minus])).reshape(analytic.shape) / (2 * 1e-5)
+            error = relative_error(analytic, numeric)
+            if not error < EXPECTED_BELOW:
+                raise Verdict(f"{mode}: dL/d{name}: relative error {error:.0e} against finite differences "
+                              f"(a correct gradient gives < {EXPECTED_BELOW:.0e})")
+
+
 TASKS = {
     "nb07_dropout": _judge_dropout,
     "nb07_noise_variance": _judge_noise_variance,
     "nb07_keep_probability": _judge_keep_probability,
     "nb07_mc_dropout": _judge_mc_dropout,
+    "nb07_max_norm": _judge_max_norm,
+    "nb07_dropconnect": _judge_dropconnect,
 }
