@@ -81,6 +81,13 @@ assert all(np.array_equal(ax.get_lines()[k].get_ydata(), histories[label, seed][
            for ax, label in zip(axes, learning_rates) for k, seed in enumerate(seeds))
 assert len(inset.get_lines()) == len(seeds) + 1 and inset.get_ylim() == (0, 1)
 """,
+        # one curve per format, each followed by its best step's star
+        "107": """
+assert [t.get_text() for t in ax.get_legend().get_texts()] == ["float64", "float32"]
+for k, (name, m) in enumerate(medians.items()):
+    assert np.array_equal(ax.get_lines()[2 * k].get_ydata(), m), name
+    assert list(ax.get_lines()[2 * k + 1].get_xydata()[0]) == list(best[name]), name
+""",
     },
     "05_initialization.ipynb": {
         "7": """
