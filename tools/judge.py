@@ -323,6 +323,18 @@ def raise_if_changed(call: dict, function: str, names: list[str]) -> None:
                       "writing into it (a caller still needs its arrays)")
 
 
+def raise_if_not_close(name: str, value: np.ndarray, expected: np.ndarray, rtol: float = 1e-5,
+                       atol: float = 1e-7) -> None:
+    """check_close's verdict, in the grading process: how many entries are wrong, and the
+    first, never the values."""
+    wrong = ~np.isclose(value, expected, rtol=rtol, atol=atol)
+    if wrong.any():
+        first = tuple(int(i) for i in np.argwhere(wrong)[0])
+        where = f" (the first at index {first})" if first else ""
+        raise Verdict(f"{name} is wrong in {int(wrong.sum())} of {wrong.size} "
+                      f"entr{'y' if wrong.size == 1 else 'ies'}{where}")
+
+
 def alone_hint(error: str, alone: str = "") -> str:
     """On a NameError: that the judge runs the solution cell on its own, and with what."""
     if not error.startswith("NameError"):

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from judge import (Verdict, array_of, call_error, number_of, raise_if_broken, raise_if_changed,
-                   run_sandboxed)
+                   raise_if_not_close, run_sandboxed)
 
 # The notebook's helpers (cells 3 and 18), in NumPy: a solution may call them.
 _HELPERS = '''
@@ -164,8 +164,8 @@ def _check_epoch(index, X, y, w, b, lr, w_new, b_new) -> None:
     what = {1: "after one update", 2: "after one update", 4: "after one epoch on random data"}.get(
         index, f"after one epoch ({X.shape[0]} rows, {X.shape[1]} features)")
     tolerance = {"rtol": 1e-5, "atol": 1e-6 if index >= 5 else 1e-7}
-    _close(f"w {what}", w_new, w_ref, **tolerance)
-    _close(f"b {what}", np.array([b_new]), np.array([b_ref]), **tolerance)
+    raise_if_not_close(f"w {what}", w_new, w_ref, **tolerance)
+    raise_if_not_close(f"b {what}", np.array([b_new]), np.array([b_ref]), **tolerance)
 
 
 def _reference_epoch(X, y, w, b, lr) -> tuple[np.ndarray, float]:
@@ -173,16 +173,6 @@ def _reference_epoch(X, y, w, b, lr) -> tuple[np.ndarray, float]:
     from mlp_from_scratch.playgrounds.perceptron import perceptron_epoch
 
     return perceptron_epoch(X, y, w, b, lr)
-
-
-def _close(name: str, value: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> None:
-    """check_close's test and message, in the grading process."""
-    wrong = ~np.isclose(value, expected, rtol=rtol, atol=atol)
-    if wrong.any():
-        first = tuple(int(i) for i in np.argwhere(wrong)[0])
-        where = f" (the first at index {first})" if first else ""
-        raise Verdict(f"{name} is wrong in {int(wrong.sum())} of {wrong.size} "
-                      f"entr{'y' if wrong.size == 1 else 'ies'}{where}")
 
 
 # ---------------------------------------------------------------- neuron_gradients

@@ -12,7 +12,8 @@ import math
 
 import numpy as np
 
-from judge import Verdict, array_of, call_error, number_of, raise_if_broken, run_sandboxed
+from judge import (Verdict, array_of, call_error, number_of, raise_if_broken, raise_if_not_close,
+                   run_sandboxed)
 
 
 def _namespace(code: str) -> dict:
@@ -77,11 +78,11 @@ def _judge_forward(source: str) -> None:
         rtol = 1e-4 if X.dtype == np.float32 else 1e-6
         H = _array(fields, "H", 0, H_ref.shape)
         Z = _array(fields, "Z", 1, Z_ref.shape)
-        _close(f"H for X {X.shape}", H, H_ref, rtol)
+        raise_if_not_close(f"H for X {X.shape}", H, H_ref, rtol, rtol)
         if (not np.allclose(Z, Z_ref, rtol=rtol, atol=rtol)
                 and np.allclose(Z, activation(Z_ref), rtol=rtol, atol=rtol)):
             raise Verdict("Z went through the activation too: the output layer here applies none")
-        _close(f"Z for X {X.shape}", Z, Z_ref, rtol)
+        raise_if_not_close(f"Z for X {X.shape}", Z, Z_ref, rtol, rtol)
         if X.dtype == np.float32 and (H.dtype != np.float32 or Z.dtype != np.float32):
             raise Verdict(f"float32 inputs gave H {H.dtype} and Z {Z.dtype}: keep float32 "
                           "(no float64 constants)")
@@ -115,16 +116,6 @@ def _reference_forward(X, W1, b1, W2, b2, activation) -> tuple[np.ndarray, np.nd
     hidden_layer = mfs.Tanh() if activation is np.tanh else mfs.ReLU()
     H = hidden_layer.forward(dense1.forward(X))
     return H, dense2.forward(H)
-
-
-def _close(name: str, value: np.ndarray, expected: np.ndarray, rtol: float) -> None:
-    """check_close's test and message, in the grading process."""
-    wrong = ~np.isclose(value, expected, rtol=rtol, atol=rtol)
-    if wrong.any():
-        first = tuple(int(i) for i in np.argwhere(wrong)[0])
-        where = f" (the first at index {first})" if first else ""
-        raise Verdict(f"{name} is wrong in {int(wrong.sum())} of {wrong.size} "
-                      f"entr{'y' if wrong.size == 1 else 'ies'}{where}")
 
 
 # ---------------------------------------------------------------- XOR with ReLU weights

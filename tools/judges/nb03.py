@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from judge import (Verdict, alone_hint, array_of, call_error, number_of, raise_if_broken,
-                   raise_if_changed, raise_if_unanswered, run_sandboxed)
+                   raise_if_changed, raise_if_not_close, raise_if_unanswered, run_sandboxed)
 
 
 _DENSE_CASES = '''
@@ -413,8 +413,8 @@ def _judge_standardize(source: str) -> None:
         expected_train, expected_test = _reference_standardize(X_train, X_test)
         tolerance = {"rtol": 1e-4, "atol": 1e-4} if X_train.dtype == np.float32 else {"rtol": 1e-9, "atol": 1e-9}
         what = f"(X_train {X_train.shape}, X_test {X_test.shape}, {X_train.dtype})"
-        _close(f"train_scaled {what}", train_scaled, expected_train, **tolerance)
-        _close(f"test_scaled {what}", test_scaled, expected_test, **tolerance)
+        raise_if_not_close(f"train_scaled {what}", train_scaled, expected_train, **tolerance)
+        raise_if_not_close(f"test_scaled {what}", test_scaled, expected_test, **tolerance)
 
 
 def _standardize_result(case: tuple, call: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -454,16 +454,6 @@ def _reference_standardize(X_train: np.ndarray, X_test: np.ndarray) -> tuple[np.
     mean, std = X_train.mean(axis=0, dtype=np.float64), X_train.std(axis=0, dtype=np.float64)
     std = np.where(std > 0, std, 1.0)
     return (X_train - mean) / std, (X_test - mean) / std
-
-
-def _close(name: str, value: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> None:
-    """check_close's test and message, in the grading process."""
-    wrong = ~np.isclose(value, expected, rtol=rtol, atol=atol)
-    if wrong.any():
-        first = tuple(int(i) for i in np.argwhere(wrong)[0])
-        where = f" (the first at index {first})" if first else ""
-        raise Verdict(f"{name} is wrong in {int(wrong.sum())} of {wrong.size} "
-                      f"entr{'y' if wrong.size == 1 else 'ies'}{where}")
 
 
 TASKS = {

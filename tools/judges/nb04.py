@@ -24,7 +24,7 @@ import math
 import numpy as np
 
 from judge import (Verdict, alone_hint, array_of, call_error, number_of, raise_if_broken,
-                   raise_if_changed, raise_if_unanswered, run_sandboxed)
+                   raise_if_changed, raise_if_not_close, raise_if_unanswered, run_sandboxed)
 
 #: What a correct gradient's relative error against finite differences stays below, in float64
 #: (as ``mfs.checks.check_gradient``), and in float32 against the float64 gradient.
@@ -909,16 +909,6 @@ def _flag(report: dict, key: str) -> bool:
     return bool(number_of(report[key], key))
 
 
-def _close(name: str, value: np.ndarray, expected: np.ndarray, rtol=1e-5, atol=1e-7) -> None:
-    """check_close's verdict."""
-    wrong = ~np.isclose(value, expected, rtol=rtol, atol=atol)
-    if wrong.any():
-        first = tuple(int(i) for i in np.argwhere(wrong)[0])
-        where = f" (the first at index {first})" if first else ""
-        raise Verdict(f"{name} is wrong in {int(wrong.sum())} of {wrong.size} "
-                      f"entr{'y' if wrong.size == 1 else 'ies'}{where}")
-
-
 # --- nb04_dense_layer ---------------------------------------------------------------------
 
 _DENSE_LAYER = _LIBRARY + '''
@@ -1028,7 +1018,7 @@ def _judge_dense_layer(source: str) -> None:
                         raise Verdict(f"{name} for float32 inputs: relative error {error:.0e} against "
                                       "finite differences in float64")
                 continue
-            _close(f"forward's output (for {sizes})", y, x @ W + b)
+            raise_if_not_close(f"forward's output (for {sizes})", y, x @ W + b)
             for name, value, wrt in [("dL/dx", grad_x, x), ('self.grads["W"]', grad_W, W),
                                      ('self.grads["b"]', grad_b, b)]:
                 _check_gradient(f"{name} for {sizes}", value, _dense_L(W, b, x, G), wrt)
@@ -1151,17 +1141,17 @@ def _judge_activation_layers(source: str) -> None:
             if value.dtype != z.dtype:
                 raise Verdict(f"{name}.{what} is {value.dtype} for {z.dtype} inputs: something changed the dtype")
         if np.abs(z).max() >= 1000:        # the sigmoid at |z| up to 1e3
-            _close(f"Sigmoid.forward at z = ±30, ±100, ±1000 ({z.dtype.name})", y,
+            raise_if_not_close(f"Sigmoid.forward at z = ±30, ±100, ±1000 ({z.dtype.name})", y,
                    np.array([[0, 0, 0, 0.5, 1, 1, 1]]), rtol=0, atol=1e-12)
-            _close(f"Sigmoid.backward at z = ±30, ±100, ±1000 ({z.dtype.name})", grad,
+            raise_if_not_close(f"Sigmoid.backward at z = ±30, ±100, ±1000 ({z.dtype.name})", grad,
                    np.array([[0, 0, 0, 0.25, 0, 0, 0]]), rtol=0, atol=1e-12)
         elif np.any(z == 0):               # ReLU at exactly 0
             if not np.array_equal(grad, [[0, 1, 0], [0, 0, 1]]):
                 raise Verdict("ReLU's backward at z = 0 should give 0 (the convention), and 1 * grad_y where z > 0")
         elif z.dtype == np.float32:
-            _close(f"{name}.forward's output for float32 inputs", y, f(z.astype(np.float64)), rtol=1e-5, atol=1e-6)
+            raise_if_not_close(f"{name}.forward's output for float32 inputs", y, f(z.astype(np.float64)), rtol=1e-5, atol=1e-6)
         else:
-            _close(f"{name}.forward's output", y, f(z))
+            raise_if_not_close(f"{name}.forward's output", y, f(z))
             _check_gradient(f"{name}.backward for z of shape {z.shape}", grad,
                             lambda: float(np.sum(f(z) * G)), z)
 
@@ -1330,7 +1320,7 @@ def _judge_sequential(source: str) -> None:
             expected = _seq_forward(spec, params, x)
             if y.shape != expected.shape:
                 raise Verdict(f"Sequential.forward's output for {what} has shape {y.shape}, expected {expected.shape}")
-            _close(f"Sequential.forward's output for {what}", y, expected)
+            raise_if_not_close(f"Sequential.forward's output for {what}", y, expected)
         if not _flag(report, "G_same"):
             raise Verdict("Sequential.backward changed its input grad_y")
         order = [int(number_of(i, "index")) for i in report["blog"]["items"]]

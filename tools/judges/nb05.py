@@ -44,8 +44,9 @@ def _returned_array(plain: dict, name: str, shape: tuple | None = None) -> np.nd
 
 # The nets of the test cells: the visible tanh one, and the hidden float32 ReLU, sigmoid
 # and identity ones. The activations are NumPy stand-ins for mfs.tanh and the others (the
-# argument the student's function receives); the reference uses the package's layers.
-_FORWARD_INPUTS = '''
+# argument the student's function receives; lsuv's cases use them too); the reference uses
+# the package's layers.
+_ACTIVATIONS = '''
 def tanh(z):
     return np.tanh(z)
 
@@ -60,7 +61,9 @@ def sigmoid(z):
 
 def identity(z):
     return z
+'''
 
+_FORWARD_INPUTS = _ACTIVATIONS + '''
 
 def cases():
     rng = np.random.default_rng(5)
@@ -391,22 +394,7 @@ def _judge_orthonormal(name: str, W: np.ndarray, gain: float) -> None:
 
 # The test cell's nets, in its order: 6 tanh layers (visible), then 4 float32 relu layers of
 # other widths, 5 linear layers and 1 sigmoid layer (hidden). Each case has arrays of its own.
-_LSUV_INPUTS = '''
-def tanh(z):
-    return np.tanh(z)
-
-
-def relu(z):
-    return np.maximum(z, 0)
-
-
-def sigmoid(z):
-    return 1 / (1 + np.exp(-z))
-
-
-def identity(z):
-    return z
-
+_LSUV_INPUTS = _ACTIVATIONS + '''
 
 def cases():
     rng = np.random.default_rng(30)

@@ -226,11 +226,13 @@ def drive(namespace, data):
 '''
 
 
-def _judge_dropout(source: str) -> None:
-    got = run_sandboxed(source, _DROPOUT_INPUTS, function="Dropout")
-    raise_if_broken(got, "Dropout")
+def _layer_result(source: str, inputs: str, name: str, read_only: str) -> dict:
+    """What the child's ``drive`` recorded of the student's layer class ``name``, or a
+    Verdict: the step that raised, with ``read_only`` when it wrote into a read-only input."""
+    got = run_sandboxed(source, inputs, function=name)
+    raise_if_broken(got, name)
     call = got["calls"][0]
-    error = call_error(call, "Dropout")
+    error = call_error(call, name)
     if error:
         raise Verdict(f"running the checks raised {error}")
     result = call["out"]["dict"]
@@ -238,9 +240,15 @@ def _judge_dropout(source: str) -> None:
         error = result["error"]["str"]
         raise_if_unanswered(error)
         if "read-only" in error:
-            raise Verdict(f"{result['failed']['str']} writes into its input (read-only here): a layer "
-                          "must leave its input as it was and return a new array")
+            raise Verdict(f"{result['failed']['str']} {read_only}")
         raise Verdict(f"{result['failed']['str']} raised {error}")
+    return result
+
+
+def _judge_dropout(source: str) -> None:
+    result = _layer_result(source, _DROPOUT_INPUTS, "Dropout",
+                           "writes into its input (read-only here): a layer must leave its input "
+                           "as it was and return a new array")
     _judge_forward(result)
     _judge_hidden_forward(result)
     _judge_backward(result)
@@ -777,20 +785,9 @@ def drive(namespace, _):
 
 
 def _judge_dropconnect(source: str) -> None:
-    got = run_sandboxed(source, _DROPCONNECT_INPUTS, function="DropConnect")
-    raise_if_broken(got, "DropConnect")
-    call = got["calls"][0]
-    error = call_error(call, "DropConnect")
-    if error:
-        raise Verdict(f"running the checks raised {error}")
-    result = call["out"]["dict"]
-    if "failed" in result:
-        error = result["error"]["str"]
-        raise_if_unanswered(error)
-        if "read-only" in error:
-            raise Verdict(f"{result['failed']['str']} changed its input (x, W, b and grad_out are read-only "
-                          "here): a layer leaves its inputs as they were")
-        raise Verdict(f"{result['failed']['str']} raised {error}")
+    result = _layer_result(source, _DROPCONNECT_INPUTS, "DropConnect",
+                           "changed its input (x, W, b and grad_out are read-only here): a layer "
+                           "leaves its inputs as they were")
     data: dict = {"np": np}
     exec(_DROPCONNECT_DATA, data)
     _judge_dropconnect_forward(result, data)

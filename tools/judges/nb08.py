@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from judge import Verdict, array_of, call_error, raise_if_broken, run_sandboxed
+from judge import Verdict, array_of, call_error, raise_if_broken, raise_if_not_close, run_sandboxed
 
 # The child's copies of NumPy functions, taken before the student's cell runs (which could
 # replace np.array and friends: the values sent back must not go through the student's code).
@@ -253,17 +253,6 @@ def _array(plain: dict, name: str, shape: tuple) -> np.ndarray:
     return value
 
 
-def _close(name: str, value: np.ndarray, expected: np.ndarray, rtol: float = 1e-5,
-           atol: float = 1e-7) -> None:
-    """check_close's message: how many entries are wrong, and the first, never the values."""
-    wrong = ~np.isclose(value, expected, rtol=rtol, atol=atol)
-    if wrong.any():
-        first = tuple(int(i) for i in np.argwhere(wrong)[0])
-        where = f" (the first at index {first})" if first else ""
-        raise Verdict(f"{name} is wrong in {int(wrong.sum())} of {wrong.size} "
-                      f"entr{'y' if wrong.size == 1 else 'ies'}{where}")
-
-
 # --- batchnorm_forward --------------------------------------------------------------------
 
 def _reference_forward(running_mean, running_var, steps) -> list[tuple]:
@@ -332,7 +321,7 @@ def _check_visible_training(case, results, reference) -> None:
     if not np.allclose(moved, 0.1):
         raise Verdict(f"the running mean moved {moved.mean():.0%} of the way to the batch mean; with "
                       "momentum 0.9 the package's convention keeps 90 % of the old value")
-    _close("running_var", got["running_var"], reference[0][2], rtol=1e-10)
+    raise_if_not_close("running_var", got["running_var"], reference[0][2], rtol=1e-10)
 
 
 def _check_tiny(case, results, reference) -> None:
@@ -347,18 +336,18 @@ def _check_evaluation(case, results, reference) -> None:
     y = _array(results[0]["y"], "y (evaluation mode)", x.shape)
     if np.allclose(((y - beta) / gamma).mean(axis=0), 0, atol=1e-6):
         raise Verdict("evaluation mode normalises with the batch's statistics instead of the running ones")
-    _close("y (evaluation mode)", y, reference[0][0], rtol=1e-8)
+    raise_if_not_close("y (evaluation mode)", y, reference[0][0], rtol=1e-8)
 
 
 def _hidden(case, results, reference) -> None:
     shape = case[2][0][0].shape
     for step, (got, expected) in enumerate(zip(results[:3], reference), 1):
         name = f"y, training step {step}, shape {shape}"
-        _close(name, _array(got["y"], name, shape), expected[0], rtol=1e-4, atol=1e-5)
-    _close("running_mean after 3 steps", results[2]["running_mean"], reference[2][1], rtol=1e-4, atol=1e-6)
-    _close("running_var after 3 steps", results[2]["running_var"], reference[2][2], rtol=1e-4, atol=1e-6)
+        raise_if_not_close(name, _array(got["y"], name, shape), expected[0], rtol=1e-4, atol=1e-5)
+    raise_if_not_close("running_mean after 3 steps", results[2]["running_mean"], reference[2][1], rtol=1e-4, atol=1e-6)
+    raise_if_not_close("running_var after 3 steps", results[2]["running_var"], reference[2][2], rtol=1e-4, atol=1e-6)
     name = f"y, evaluation, shape {shape}"
-    _close(name, _array(results[3]["y"], name, shape), reference[3][0], rtol=1e-4, atol=1e-5)
+    raise_if_not_close(name, _array(results[3]["y"], name, shape), reference[3][0], rtol=1e-4, atol=1e-5)
 
 
 # --- batchnorm_backward -------------------------------------------------------------------
@@ -551,7 +540,7 @@ def _judge_fold(source: str) -> None:
         W, b = out["result"]["items"]
         W, b = _array(W, "W", case[0].shape), _array(b, "b", case[1].shape)
         tolerance = {"rtol": 1e-6, "atol": 1e-8} if index == 4 else {"rtol": 1e-4, "atol": 1e-4}
-        _close(f"x @ W + b, {what},", x @ W + b, _reference_fold(*case, x), **tolerance)
+        raise_if_not_close(f"x @ W + b, {what},", x @ W + b, _reference_fold(*case, x), **tolerance)
 
 
 # --- the two questions --------------------------------------------------------------------
