@@ -7,6 +7,7 @@ catch it; each correct answer is written differently from the reference solution
 EPOCH_SIGNATURE = "def perceptron_epoch(X, y, w, b, lr):\n"
 GRADIENT_SIGNATURE = "def neuron_gradients(X, y, w, b):\n"
 BCE_SIGNATURE = "def bce_with_logits(z, y):\n"
+INF_SIGNATURE = "def inf_logit(significant_bits):\n"
 
 ANSWERS = {
     "nb01_perceptron_epoch": {
@@ -217,32 +218,28 @@ ANSWERS = {
         ],
     },
     "nb01_predict_inf": {
-        "correct": ["import math\nz_inf = None\nz_inf = 24 * math.log(2)  # 1 + e^-z rounds to 1 once e^-z < 2^-24\n",
-                    "z_inf = None\nz_inf = 16.6\n",
-                    "z_inf = None\nz_inf = -np.log(2.0 ** -24)\n"],
+        "correct": [INF_SIGNATURE + "    return significant_bits * np.log(2)  # 1 + e^-z rounds to 1 once e^-z < 2^-p\n",
+                    "import math\n" + INF_SIGNATURE + "    return -math.log(2.0 ** -significant_bits)\n",
+                    # "p bits are p log10(2) decimal digits": the same rule, written in digits
+                    INF_SIGNATURE + "    digits = significant_bits * np.log10(2)\n    return float(digits * np.log(10))\n"],
         "wrong": [
-            # float32's machine epsilon, 2^-23, taken as the threshold (the gap, not half of it)
-            ("import math\nz_inf = None\nz_inf = 23 * math.log(2)\n", r"more than 0\.2 away"),
-            # "about 7 decimal digits": e^-z < 1e-7
-            ("import math\nz_inf = None\nz_inf = 7 * math.log(10)\n", r"more than 0\.2 away"),
-            # rounding placed at 1 - sigmoid(z) (half the gap below 1, 2^-25) instead of at 1 + e^-z
-            ("import math\nz_inf = None\nz_inf = 25 * math.log(2)\n", r"more than 0\.2 away"),
-            # float64's threshold
-            ("import math\nz_inf = None\nz_inf = 53 * math.log(2)\n", r"more than 0\.2 away"),
-            # where e^z overflows in float32
-            ("z_inf = None\nz_inf = 88.7\n", r"more than 0\.2 away"),
-            # where e^-z underflows to 0 in float32 (the smallest normal float32)
-            ("z_inf = None\nz_inf = 87.3\n", r"more than 0\.2 away"),
-            ("z_inf = None\n", r"z_inf is None"),
-            ("z_inf = None\nz_inf = '16.6'\n", r"should be a number"),
-            ("z_inf = None\nz_inf = -16.6\n", r"for z <= 0"),
+            # the machine epsilon 2^-(p-1), the gap above 1, taken as the threshold (not half of it)
+            (INF_SIGNATURE + "    return (significant_bits - 1) * np.log(2)\n", r"inf_logit\(24\) is more than 0\.2 away"),
+            # rounding placed at 1 - sigmoid(z) (half the gap below 1, 2^-(p+1)) instead of at 1 + e^-z
+            (INF_SIGNATURE + "    return (significant_bits + 1) * np.log(2)\n", r"inf_logit\(24\) is more than 0\.2 away"),
+            # float32's answer for every format
+            (INF_SIGNATURE + "    return 16.64\n", r"inf_logit\(53\) is not above inf_logit\(24\)"),
+            # where e^z overflows: 2^128 for float32, then 'scaled' by the bits
+            (INF_SIGNATURE + "    return 88.7 * significant_bits / 24\n", r"inf_logit\(24\) is more than 0\.2 away"),
+            (INF_SIGNATURE + "    return None\n", r"inf_logit\(24\) is None"),
+            (INF_SIGNATURE + "    return '16.6'\n", r"should be a number"),
+            (INF_SIGNATURE + "    return -significant_bits * np.log(2)\n", r"for z <= 0"),
         ],
         # judged outside the kernel: measured with the package's sigmoid instead of predicted
         "delegating": [
-            "import mlp_from_scratch as mfs\n"
-            "z = np.arange(0, 40, 0.001).astype(np.float32)\n"
-            "z_inf = None\n"
-            "z_inf = float(z[mfs.sigmoid(z) == 1].min())\n",
+            INF_SIGNATURE + "    import mlp_from_scratch as mfs\n"
+                "    z = np.arange(0, 40, 0.001).astype(np.float32)\n"
+                "    return float(z[mfs.sigmoid(z) == 1].min())\n",
         ],
     },
     "nb01_separable_count": {

@@ -417,25 +417,40 @@ def _reference_bce(z: np.ndarray, y: np.ndarray) -> float:
 
 # ---------------------------------------------------------------- predict_inf
 
+# significant bits: the notebook's two formats (its visible check), then half precision, bfloat16,
+# x87 extended and quadruple precision
+_INF_BITS = (24, 53, 11, 8, 64, 113)
+_INF_CASES = f"\ndef cases():\n    return [(bits,) for bits in {_INF_BITS}]\n"
+
+
 def _judge_predict_inf(source: str) -> None:
-    got = run_sandboxed(source, _HELPERS + 'given = {"sigmoid": sigmoid}\n', values=("z_inf",))
-    raise_if_broken(got, None, "the notebook's sigmoid (the grader's copy)")
-    value = got["values"].get("z_inf")
-    if value is None:
-        raise Verdict("your solution cell does not define z_inf")
-    if value.get("type") == "NoneType":
-        raise Verdict("z_inf is None: replace None with your answer")
-    if "bytes" not in value or value["shape"] or value["dtype"][1] == "b":
-        raise Verdict("z_inf should be a number, got " + ("a string" if "str" in value else "something else"))
-    prediction = number_of(value, "z_inf")
-    if not math.isfinite(prediction):
-        raise Verdict(f"z_inf should be a finite number, got {prediction}")
-    if not prediction > 0:
-        raise Verdict(f"z_inf is {prediction}: for z <= 0, sigmoid(z) <= 0.5 and the loss is finite")
-    # 1 + e^-z rounds to 1 in float32 once e^-z < 2^-24 (half the gap above 1): z > 24 ln 2
-    if not abs(prediction - 24 * math.log(2)) < 0.2:
-        raise Verdict(f"z_inf = {prediction:.4g} is more than 0.2 away from the logit where the two-step "
-                      "float32 loss of label 0 becomes infinite")
+    got = run_sandboxed(source, _HELPERS + 'given = {"sigmoid": sigmoid}\n' + _INF_CASES, function="inf_logit")
+    raise_if_broken(got, "inf_logit", "the notebook's sigmoid (the grader's copy)")
+    values = {}
+    for bits, call in zip(_INF_BITS, got["calls"]):
+        name = f"inf_logit({bits})"
+        error = call_error(call, "inf_logit")
+        if error:
+            raise Verdict(f"{name} raised {error}")
+        out = call["out"]
+        if out.get("type") == "NoneType":
+            raise Verdict(f"{name} is None: replace None with your answer")
+        if "bytes" not in out or out["shape"] or out["dtype"][1] == "b":
+            raise Verdict(f"{name} should be a number, got " + ("a string" if "str" in out else "something else"))
+        value = number_of(out, name)
+        if not math.isfinite(value):
+            raise Verdict(f"{name} should be a finite number, got {value}")
+        if not value > 0:
+            raise Verdict(f"{name} is {value}: for z <= 0, sigmoid(z) <= 0.5 and the loss is finite")
+        values[bits] = value
+    if not values[53] > values[24]:
+        raise Verdict("inf_logit(53) is not above inf_logit(24): more significant bits keep 1 - sigmoid(z) "
+                      "apart from 0 for larger logits")
+    # with p significant bits, 1 + e^-z rounds to 1 once e^-z < 2^-p (half the gap above 1): z > p ln 2
+    for bits, value in values.items():
+        if not abs(value - bits * math.log(2)) < 0.2:
+            raise Verdict(f"inf_logit({bits}) is more than 0.2 away from the logit where the two-step loss of "
+                          f"label 0 becomes infinite with {bits} significant bits")
 
 
 def _readable(judge_task):
