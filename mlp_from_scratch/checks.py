@@ -12,7 +12,10 @@ failed test and the message is what the student reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -86,3 +89,25 @@ def check_choice(name: str, value: object, options: Sequence[object]) -> None:
         raise CheckFailed(f"{name} is None: replace None with one of {list(options)}")
     if value not in options:
         raise CheckFailed(f"{name} is {value!r}, which is not one of {list(options)}")
+
+
+@contextmanager
+def time_limit(seconds: float, message: str) -> Iterator[None]:
+    """Raise ``CheckFailed(message)`` if the block runs longer than ``seconds``: a check's
+    guard against an answer that would run for hours (a loop where a formula is asked for),
+    so the student's kernel is not left busy. It needs SIGALRM (Linux, macOS) and the main
+    thread; elsewhere the block runs without a limit."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise CheckFailed(message)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -1,10 +1,12 @@
 """The exercise checks: each passes a right answer and names the property a wrong one lacks."""
 
+import signal
+
 import numpy as np
 import pytest
 
 from mlp_from_scratch.checks import (CheckFailed, check_array, check_choice, check_close,
-                                     check_gradient, check_number)
+                                     check_gradient, check_number, time_limit)
 
 
 def test_check_array_names_the_missing_property():
@@ -51,3 +53,15 @@ def test_check_number_and_check_choice():
         check_choice("choice", "c", ["a", "b"])
     with pytest.raises(CheckFailed, match="replace None"):
         check_choice("choice", None, ["a", "b"])
+
+
+def test_time_limit_stops_a_long_block_and_restores_the_alarm_handler():
+    before = signal.getsignal(signal.SIGALRM)
+    with time_limit(5, "never raised"):
+        total = sum(range(1000))                   # a quick block is left alone
+    assert total == 499500
+    with pytest.raises(CheckFailed, match="use a formula"):
+        with time_limit(0.2, "use a formula"):
+            while True:
+                pass
+    assert signal.getsignal(signal.SIGALRM) is before

@@ -356,24 +356,23 @@ ANSWERS = {
     },
     "nb06_momentum_warmup": {
         "correct": [
-            # counted step by step, as the velocity grows
-            WARMUP + "    v, steps, moved = 0.0, 0, 0.0\n    while v < fraction / (1 - mu):\n"
-                     "        v = mu * v + 1\n        steps += 1\n        moved += v\n"
-                     "    return steps, moved / steps\n",
             # closed forms: the first t with mu^t <= 1 - fraction, and the geometric sum
             WARMUP + "    t = math.ceil(math.log(1 - fraction) / math.log(mu))\n"
                      "    return t, (t - mu * (1 - mu**t) / (1 - mu)) / ((1 - mu) * t)\n",
+            # the same with NumPy's log1p, the ratio rearranged, steps as a NumPy float
+            WARMUP + "    t = np.ceil(np.log1p(-fraction) / np.log1p(mu - 1))\n"
+                     "    return t, (1 - mu * (1 - mu**t) / ((1 - mu) * t)) / (1 - mu)\n",
         ],
         "wrong": [
             # the two numbers the experiment prints for mu = 0.95, fraction = 0.9, copied
             (WARMUP + "    return 45, 12.4\n", r"steps = 45 for mu = 0\.8, fraction = 0\.5 is not the first step"),
             # the time constant 1/(1 - mu) taken for the warm-up
             (WARMUP + "    t = round(1 / (1 - mu))\n"
-                      "    return t, sum(1 - mu**k for k in range(1, t + 1)) / (1 - mu) / t\n",
+                      "    return t, (t - mu * (1 - mu**t) / (1 - mu)) / ((1 - mu) * t)\n",
              r"steps = 5 for mu = 0\.8, fraction = 0\.5 is not the first step"),
             # one step early: the velocity after t steps taken as (1 - mu^(t+1)) / (1 - mu)
             (WARMUP + "    t = math.ceil(math.log(1 - fraction) / math.log(mu)) - 1\n"
-                      "    return t, sum(1 - mu**k for k in range(2, t + 2)) / (1 - mu) / t\n",
+                      "    return t, (t - mu**2 * (1 - mu**t) / (1 - mu)) / ((1 - mu) * t)\n",
              r"steps = 3 for mu = 0\.8, fraction = 0\.5 is not the first step"),
             # not a step number: the real solution of mu^t = 1 - fraction
             (WARMUP + "    t = math.log(1 - fraction) / math.log(mu)\n"
@@ -391,12 +390,21 @@ ANSWERS = {
              r"distance_ratio = 1\.97\d* for mu = 0\.8, fraction = 0\.5 is more than 2 % away"),
             # one term of the sum shifted: sum of (1 - mu^(k+1))
             (WARMUP + "    t = math.ceil(math.log(1 - fraction) / math.log(mu))\n"
-                      "    return t, sum(1 - mu**(k + 1) for k in range(1, t + 1)) / (1 - mu) / t\n",
+                      "    return t, (t - mu**2 * (1 - mu**t) / (1 - mu)) / ((1 - mu) * t)\n",
              r"distance_ratio = 2\.6\d* for mu = 0\.8, fraction = 0\.5 is more than 2 % away"),
             # upside down: SGD's distance over momentum's
             (WARMUP + "    t = math.ceil(math.log(1 - fraction) / math.log(mu))\n"
-                      "    return t, (1 - mu) * t / sum(1 - mu**k for k in range(1, t + 1))\n",
+                      "    return t, (1 - mu) * t / (t - mu * (1 - mu**t) / (1 - mu))\n",
              r"distance_ratio is 0\.08.*never moves less far"),
+            # right, but counted step by step: no loop gets through mu = 1 - 1e-12's ~7e11 steps
+            (WARMUP + "    v, steps, moved = 0.0, 0, 0.0\n    while v < fraction / (1 - mu):\n"
+                      "        v = mu * v + 1\n        steps += 1\n        moved += v\n"
+                      "    return steps, moved / steps\n",
+             r"momentum_warmup\(1 - 1e-12, 0\.5\) .*hundreds of billions of steps.*formulas"),
+            # the small-(1 - mu) approximation ln(mu) = -(1 - mu): one step late at mu = 0.99
+            (WARMUP + "    t = math.ceil(-math.log(1 - fraction) / (1 - mu))\n"
+                      "    return t, (t - mu * (1 - mu**t) / (1 - mu)) / ((1 - mu) * t)\n",
+             r"steps = 300 for mu = 0\.99, fraction = 0\.95 is not the first step"),
             # the print instead of the return
             (WARMUP + "    print(45, 12.4)\n", r"should return a pair \(steps, distance_ratio\), got NoneType"),
         ],

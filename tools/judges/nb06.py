@@ -652,6 +652,33 @@ _WARMUP_CASES = """
 def cases():
     return [(0.95, 0.9), (0.8, 0.5), (0.99, 0.95), (0.9, 0.99)]
 """
+# a momentum whose warm-up lasts about 7e11 steps: only a formula answers it
+_WARMUP_FAR = """
+def cases():
+    return [(1 - 1e-12, 0.5)]
+"""
+_WARMUP_FAR_SECONDS = 10
+
+
+def _warmup_pair(mu: float, fraction: float, call: dict) -> tuple[float, float]:
+    """The (steps, distance_ratio) one call returned, checked for form: a whole step number
+    and a ratio of at least 1."""
+    error = call_error(call, "momentum_warmup")
+    if error is not None:
+        raise Verdict(f"momentum_warmup({mu}, {fraction}) raised {error.split(':')[0]}:"
+                      f"{error.split(':', 1)[1] if ':' in error else ''}")
+    out = call["out"]
+    if "items" not in out or len(out["items"]) != 2:
+        kind = out.get("type") if "type" in out else _kind(out)
+        raise Verdict(f"momentum_warmup should return a pair (steps, distance_ratio), got {kind}")
+    steps, ratio = _number(out["items"][0], "steps"), _number(out["items"][1], "distance_ratio")
+    if steps < 1 or steps != round(steps):
+        raise Verdict(f"steps is {steps:g} for mu = {mu}, fraction = {fraction}: it is the number of a step, "
+                      "a whole number 1, 2, 3, …")
+    if ratio < 1:
+        raise Verdict(f"distance_ratio is {ratio:g} for mu = {mu}, fraction = {fraction}, but on a constant "
+                      "gradient momentum never moves less far than plain SGD at the same lr")
+    return steps, ratio
 
 
 def _judge_momentum_warmup(source: str) -> None:
@@ -660,21 +687,7 @@ def _judge_momentum_warmup(source: str) -> None:
     import mlp_from_scratch as mfs
 
     for index, ((mu, fraction), call) in enumerate(zip(_cases(_WARMUP_CASES), got["calls"])):
-        error = call_error(call, "momentum_warmup")
-        if error is not None:
-            raise Verdict(f"momentum_warmup({mu}, {fraction}) raised {error.split(':')[0]}:"
-                          f"{error.split(':', 1)[1] if ':' in error else ''}")
-        out = call["out"]
-        if "items" not in out or len(out["items"]) != 2:
-            kind = out.get("type") if "type" in out else _kind(out)
-            raise Verdict(f"momentum_warmup should return a pair (steps, distance_ratio), got {kind}")
-        steps, ratio = _number(out["items"][0], "steps"), _number(out["items"][1], "distance_ratio")
-        if steps < 1 or steps != round(steps):
-            raise Verdict(f"steps is {steps:g} for mu = {mu}, fraction = {fraction}: it is the number of a step, "
-                          "a whole number 1, 2, 3, …")
-        if ratio < 1:
-            raise Verdict(f"distance_ratio is {ratio:g} for mu = {mu}, fraction = {fraction}, but on a constant "
-                          "gradient momentum never moves less far than plain SGD at the same lr")
+        steps, ratio = _warmup_pair(mu, fraction, call)
         if index == 0:
             continue   # the notebook's own setting: its numbers are on screen, only their form is checked
         # the package's momentum on a constant gradient, measured: step lengths and distances
@@ -695,6 +708,22 @@ def _judge_momentum_warmup(source: str) -> None:
             raise Verdict(f"distance_ratio = {ratio:g} for mu = {mu}, fraction = {fraction} is more than 2 % "
                           f"away from the ratio of the two distances after {first} steps: add up momentum's "
                           "growing steps")
+    # The far case, run on its own so that a loop's time-out cannot hide the verdicts above.
+    (mu, fraction), = _cases(_WARMUP_FAR)
+    got = run_sandboxed(source, _WARMUP_FAR, function="momentum_warmup", timeout=_WARMUP_FAR_SECONDS)
+    if "crashed" in got:
+        raise Verdict(f"momentum_warmup(1 - 1e-12, {fraction}) did not return ({got['crashed']}): that "
+                      "warm-up lasts hundreds of billions of steps, more than a loop can count; write steps "
+                      "and distance_ratio as formulas in mu and fraction")
+    steps, ratio = _warmup_pair(mu, fraction, got["calls"][0])
+    # the closed forms: mu^t <= 1 - fraction first at step t; momentum's distance is
+    # Σ_{k<=t} (1 - mu^k) / (1 - mu) of plain SGD's steps
+    t = math.ceil(math.log(1 - fraction) / math.log(mu))
+    exact = (t - mu * (1 - mu**t) / (1 - mu)) / ((1 - mu) * t)
+    if not abs(steps / t - 1) < 1e-9 or not abs(ratio / exact - 1) < 0.02:
+        raise Verdict(f"momentum_warmup(1 - 1e-12, {fraction}) = ({steps:.6g}, {ratio:.6g}) is not the warm-up "
+                      "of a momentum that close to 1: is your formula exact for every mu, or an approximation "
+                      "that only holds for some?")
 
 TASKS = {
     "nb06_momentum": _judge_momentum,
