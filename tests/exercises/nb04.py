@@ -728,52 +728,60 @@ def central(layer, x, a, R, h):
     },
     "nb04_predict_float32": {
         "correct": [
-            # the cube root of the precision ratio, and its square
-            "def float_format_ratios(eps_fine, eps_coarse):\n"
-            "    step = (eps_coarse / eps_fine) ** (1 / 3)\n"
-            "    return step, step * step\n",
-            # in decades, from the optimum of c1 h^2 + c2 eps / h: h* = (c2 eps / (2 c1))^(1/3)
-            "def float_format_ratios(eps_fine, eps_coarse):\n"
+            # the (order + 1)-th root of the precision ratio, and its order-th power
+            "def float_format_ratios(eps_fine, eps_coarse, order):\n"
+            "    step = (eps_coarse / eps_fine) ** (1 / (order + 1))\n"
+            "    return step, step ** order\n",
+            # in decades, from the optimum of c1 h^p + c2 eps / h: h* = (c2 eps / (p c1))^(1/(p+1))
+            "def float_format_ratios(eps_fine, eps_coarse, order):\n"
             "    decades = np.log10(eps_coarse) - np.log10(eps_fine)\n"
-            "    h = lambda eps: (eps / 2) ** (1 / 3)\n"
-            "    e = lambda eps: h(eps) ** 2 + eps / h(eps)\n"
-            "    return 10 ** (decades / 3), e(eps_coarse) / e(eps_fine)\n",
+            "    h = lambda eps: (eps / order) ** (1 / (order + 1))\n"
+            "    e = lambda eps: h(eps) ** order + eps / h(eps)\n"
+            "    return 10 ** (decades / (order + 1)), e(eps_coarse) / e(eps_fine)\n",
         ],
         "wrong": [
             # the two numbers the experiment prints, copied
-            ("def float_format_ratios(eps_fine, eps_coarse):\n    return 1e3, 1e6\n",
+            ("def float_format_ratios(eps_fine, eps_coarse, order):\n    return 1e3, 1e6\n",
              r"step_ratio is 1000 for two formats of the same precision"),
             # "the best step does not depend on the format, the error scales with the precision"
-            ("def float_format_ratios(eps_fine, eps_coarse):\n    return 1.0, eps_coarse / eps_fine\n",
+            ("def float_format_ratios(eps_fine, eps_coarse, order):\n    return 1.0, eps_coarse / eps_fine\n",
              r"step_ratio = 1 for float16 .* is 1\.30 decades below"),
             # the forward difference's rule, h ~ sqrt(precision), and its error ~ sqrt(precision)
-            ("def float_format_ratios(eps_fine, eps_coarse):\n"
+            ("def float_format_ratios(eps_fine, eps_coarse, order):\n"
              "    return (eps_coarse / eps_fine) ** 0.5, (eps_coarse / eps_fine) ** 0.5\n",
              r"step_ratio = 90\.5 for float16 .* is 0\.65 decades above"),
             # the two exponents swapped
-            ("def float_format_ratios(eps_fine, eps_coarse):\n"
+            ("def float_format_ratios(eps_fine, eps_coarse, order):\n"
              "    r = eps_coarse / eps_fine\n    return r ** (2 / 3), r ** (1 / 3)\n",
              r"step_ratio = 406 for float16 .* is 1\.30 decades above"),
             # the step right, the error taken to grow like the precision itself
-            ("def float_format_ratios(eps_fine, eps_coarse):\n"
+            ("def float_format_ratios(eps_fine, eps_coarse, order):\n"
              "    r = eps_coarse / eps_fine\n    return r ** (1 / 3), r\n",
              r"error_ratio = 8\.19e\+03 for float16 .* is 1\.30 decades above"),
             # the step right, the error taken to grow like the step
-            ("def float_format_ratios(eps_fine, eps_coarse):\n"
+            ("def float_format_ratios(eps_fine, eps_coarse, order):\n"
              "    r = eps_coarse / eps_fine\n    return r ** (1 / 3), r ** (1 / 3)\n",
              r"error_ratio = 20\.2 for float16 .* is 1\.30 decades below"),
             # "the coarser format needs a finer step": the ratios inverted
-            ("def float_format_ratios(eps_fine, eps_coarse):\n"
+            ("def float_format_ratios(eps_fine, eps_coarse, order):\n"
              "    r = eps_fine / eps_coarse\n    return r ** (1 / 3), r ** (2 / 3)\n",
              r"step_ratio = 0\.0496 for float16 .* is 2\.61 decades below"),
+            # the central difference's exponents whatever the order
+            ("def float_format_ratios(eps_fine, eps_coarse, order):\n"
+             "    r = eps_coarse / eps_fine\n    return r ** (1 / 3), r ** (2 / 3)\n",
+             r"step_ratio = 20\.2 for float16 .* order 1 \(forward difference\) is 0\.65 decades below"),
+            # the exponents fitted to the notebook's measurement (x 1e3, x 1e6 for eps x 2^29), order ignored
+            ("def float_format_ratios(eps_fine, eps_coarse, order):\n"
+             "    r = np.log10(eps_coarse / eps_fine) / np.log10(2.0**29)\n    return 10 ** (3 * r), 10 ** (6 * r)\n",
+             r"step_ratio = 22\.1 for float16 .* order 1 \(forward difference\) is 0\.61 decades below"),
             # the print instead of the return
-            ("def float_format_ratios(eps_fine, eps_coarse):\n    print((eps_coarse / eps_fine) ** (1 / 3))\n",
+            ("def float_format_ratios(eps_fine, eps_coarse, order):\n    print((eps_coarse / eps_fine) ** (1 / 3))\n",
              r"should return a pair \(step_ratio, error_ratio\), got NoneType"),
         ],
         # judged outside the kernel: measured with the package's numerical gradient, not predicted
         "delegating": [
             "import mlp_from_scratch as mfs\n"
-            "def float_format_ratios(eps_fine, eps_coarse):\n"
+            "def float_format_ratios(eps_fine, eps_coarse, order):\n"
             "    f = lambda p: float(np.sum(np.tanh(p) ** 2))\n"
             "    p64 = np.array([0.3]); g = 2 * np.tanh(0.3) / np.cosh(0.3) ** 2\n"
             "    best = {}\n"

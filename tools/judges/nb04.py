@@ -749,15 +749,19 @@ def _softmax_result(call: dict, S: np.ndarray) -> np.ndarray:
 
 _FORMATS_CASES = """
 def cases():
-    return [(float(np.finfo(np.float64).eps), float(np.finfo(np.float32).eps), "float32 against float64"),
-            (float(np.finfo(np.float32).eps), float(np.finfo(np.float32).eps), "float32 against float32"),
-            (2.0**-23, 2.0**-10, "float16 (eps 2^-10) against float32 (eps 2^-23)"),
-            (2.0**-23, 2.0**-7, "bfloat16 (eps 2^-7) against float32 (eps 2^-23)"),
-            (2.0**-52, 1e-4, "a format with eps 1e-4 against float64 (eps 2^-52)")]
+    return [(float(np.finfo(np.float64).eps), float(np.finfo(np.float32).eps), 2, "float32 against float64, order 2"),
+            (float(np.finfo(np.float32).eps), float(np.finfo(np.float32).eps), 2, "float32 against float32, order 2"),
+            (float(np.finfo(np.float32).eps), float(np.finfo(np.float32).eps), 1, "float32 against float32, order 1"),
+            (2.0**-23, 2.0**-10, 2, "float16 (eps 2^-10) against float32 (eps 2^-23), order 2"),
+            (2.0**-23, 2.0**-7, 2, "bfloat16 (eps 2^-7) against float32 (eps 2^-23), order 2"),
+            (2.0**-52, 1e-4, 2, "a format with eps 1e-4 against float64 (eps 2^-52), order 2"),
+            (2.0**-23, 2.0**-10, 1, "float16 (eps 2^-10) against float32 (eps 2^-23), order 1 (forward difference)"),
+            (2.0**-52, 2.0**-23, 1, "float32 against float64, order 1 (forward difference)"),
+            (2.0**-52, 1e-4, 4, "a format with eps 1e-4 against float64 (eps 2^-52), order 4 (five-point)")]
 
 
-def drive(namespace, eps_fine, eps_coarse, formats):
-    return namespace["float_format_ratios"](eps_fine, eps_coarse)
+def drive(namespace, eps_fine, eps_coarse, order, formats):
+    return namespace["float_format_ratios"](eps_fine, eps_coarse, order)
 """
 
 
@@ -780,7 +784,7 @@ def _judge_predict_float32(source: str) -> None:
     raise_if_broken(got, "float_format_ratios")
     namespace: dict = {"np": np}
     exec(_FORMATS_CASES, namespace)
-    for (eps_fine, eps_coarse, formats), call in zip(namespace["cases"](), got["calls"]):
+    for (eps_fine, eps_coarse, order, formats), call in zip(namespace["cases"](), got["calls"]):
         error = call_error(call, "float_format_ratios")
         if error is not None:
             raise Verdict(f"float_format_ratios raised {error.split(':')[0]} for {formats}:"
@@ -794,16 +798,17 @@ def _judge_predict_float32(source: str) -> None:
         if eps_fine == eps_coarse:
             for name, value in zip(["step_ratio", "error_ratio"], ratios):
                 if not abs(value - 1) < 1e-9:
-                    raise Verdict(f"{name} is {value:.6g} for two formats of the same precision: the sweep would "
-                                  "be the same in both, so both ratios are 1")
+                    raise Verdict(f"{name} is {value:.6g} for two formats of the same precision (order {order}): "
+                                  "the sweep would be the same in both, so both ratios are 1")
             continue
-        if formats == "float32 against float64":
-            continue   # the notebook's own pair: its measurement is on screen, only the form is checked
-        for name, value, power in zip(["step_ratio", "error_ratio"], ratios, [1 / 3, 2 / 3]):
+        if formats == "float32 against float64, order 2":
+            continue   # the notebook's own setting: its measurement is on screen, only the form is checked
+        # truncation ∝ h^order and rounding ∝ eps / h balance at h ∝ eps^(1 / (order + 1))
+        for name, value, power in zip(["step_ratio", "error_ratio"], ratios, [1 / (order + 1), order / (order + 1)]):
             off = math.log10(value) - power * math.log10(eps_coarse / eps_fine)
             if not abs(off) < math.log10(2):
                 raise Verdict(f"{name} = {value:.3g} for {formats} is {abs(off):.2f} decades "
-                              f"{'above' if off > 0 else 'below'} what the balance of the truncation error (∝ h²) "
+                              f"{'above' if off > 0 else 'below'} what the balance of the truncation error (∝ h^order) "
                               "and the rounding error (∝ precision / h) gives (a factor of 2 is allowed)")
 
 
