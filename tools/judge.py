@@ -313,6 +313,23 @@ def call_error(call: dict, name: str, alone: str = "") -> str | None:
     return call["error"] + alone_hint(call["error"], alone)
 
 
+def returned_pair(call: dict, call_text: str, names: tuple[str, str]) -> tuple[dict, dict]:
+    """The two values a call returned, as the child sent them back; a Verdict if the call
+    raised (``call_text`` names the call, as in ``"momentum_warmup(0.8, 0.5)"``) or returned
+    something other than a pair ``names``."""
+    function = call_text.split("(")[0].split()[0]
+    error = call_error(call, function)
+    if error is not None:
+        kind, _, detail = error.partition(":")
+        raise Verdict(f"{call_text} raised {kind}:{detail}")
+    out = call["out"]
+    if "items" not in out or len(out["items"]) != 2:
+        got = ("a number" if "bytes" in out else
+               f"{len(out['items'])} values" if "items" in out else out.get("type", "something else"))
+        raise Verdict(f"{function} should return a pair ({names[0]}, {names[1]}), got {got}")
+    return out["items"][0], out["items"][1]
+
+
 def raise_if_changed(call: dict, function: str, names: list[str]) -> None:
     """A Verdict if the call changed one of its array inputs (``names``: the arguments'
     names, in order): a function must leave what it is given as it was."""

@@ -24,7 +24,7 @@ import math
 import numpy as np
 
 from judge import (Verdict, alone_hint, array_of, call_error, number_of, raise_if_broken,
-                   raise_if_changed, raise_if_not_close, raise_if_unanswered, run_sandboxed)
+                   raise_if_changed, raise_if_not_close, raise_if_unanswered, returned_pair, run_sandboxed)
 
 #: What a correct gradient's relative error against finite differences stays below, in float64
 #: (as ``mfs.checks.check_gradient``), and in float32 against the float64 gradient.
@@ -785,16 +785,8 @@ def _judge_predict_float32(source: str) -> None:
     namespace: dict = {"np": np}
     exec(_FORMATS_CASES, namespace)
     for (eps_fine, eps_coarse, order, formats), call in zip(namespace["cases"](), got["calls"]):
-        error = call_error(call, "float_format_ratios")
-        if error is not None:
-            raise Verdict(f"float_format_ratios raised {error.split(':')[0]} for {formats}:"
-                          f"{error.split(':', 1)[1] if ':' in error else ''}")
-        out = call["out"]
-        if "items" not in out or len(out["items"]) != 2:
-            raise Verdict("float_format_ratios should return a pair (step_ratio, error_ratio), got "
-                          + (out.get("type") or ("a number" if "bytes" in out else "something else")))
-        ratios = [_ratio_number(plain, name, formats)
-                  for plain, name in zip(out["items"], ["step_ratio", "error_ratio"])]
+        pair = returned_pair(call, f"float_format_ratios for {formats}", ("step_ratio", "error_ratio"))
+        ratios = [_ratio_number(plain, name, formats) for plain, name in zip(pair, ["step_ratio", "error_ratio"])]
         if eps_fine == eps_coarse:
             for name, value in zip(["step_ratio", "error_ratio"], ratios):
                 if not abs(value - 1) < 1e-9:

@@ -16,7 +16,8 @@ import math
 
 import numpy as np
 
-from judge import NotAnswered, Verdict, alone_hint, array_of, call_error, number_of, raise_if_broken, run_sandboxed
+from judge import (NotAnswered, Verdict, alone_hint, array_of, call_error, number_of, raise_if_broken, returned_pair,
+                   run_sandboxed)
 
 # Run in the child (and, for the same inputs, in the grading process): the student's class,
 # driven over the check cells' cases. ``CLASS`` is put in front of it by the task.
@@ -663,15 +664,8 @@ _WARMUP_FAR_SECONDS = 10
 def _warmup_pair(mu: float, fraction: float, call: dict) -> tuple[float, float]:
     """The (steps, distance_ratio) one call returned, checked for form: a whole step number
     and a ratio of at least 1."""
-    error = call_error(call, "momentum_warmup")
-    if error is not None:
-        raise Verdict(f"momentum_warmup({mu}, {fraction}) raised {error.split(':')[0]}:"
-                      f"{error.split(':', 1)[1] if ':' in error else ''}")
-    out = call["out"]
-    if "items" not in out or len(out["items"]) != 2:
-        kind = out.get("type") if "type" in out else _kind(out)
-        raise Verdict(f"momentum_warmup should return a pair (steps, distance_ratio), got {kind}")
-    steps, ratio = _number(out["items"][0], "steps"), _number(out["items"][1], "distance_ratio")
+    plain_steps, plain_ratio = returned_pair(call, f"momentum_warmup({mu}, {fraction})", ("steps", "distance_ratio"))
+    steps, ratio = _number(plain_steps, "steps"), _number(plain_ratio, "distance_ratio")
     if steps < 1 or steps != round(steps):
         raise Verdict(f"steps is {steps:g} for mu = {mu}, fraction = {fraction}: it is the number of a step, "
                       "a whole number 1, 2, 3, …")
