@@ -26,6 +26,7 @@ CORRECT_BACKWARD = (
     "        return grad_out * self.mask\n")
 
 MC_SIGNATURE = "def mc_dropout_probabilities(model, X, num_samples=10):\n"
+NOISE_SIGNATURE = "def dropout_noise_variance(rates, convention):\n"
 
 ANSWERS = {
     "nb07_dropout": {
@@ -126,33 +127,63 @@ ANSWERS = {
     },
     "nb07_noise_variance": {
         "correct": [
-            "variance_p08 = None\np = 0.8\nvariance_p08 = (1 - p) * (1 / (1 - p)) ** 2 - 1.0\n",
+            # E[x²] - E[x]², with the second moment multiplied layer by layer
+            NOISE_SIGNATURE
+            + "    second_moment = 1.0\n"
+            "    for rate in rates:\n"
+            "        kept = rate if convention == 'keep' else 1.0 - rate\n"
+            "        second_moment *= kept * (1.0 / kept) ** 2\n"
+            "    return second_moment - 1.0\n",
+            # the layers' variances combined: Var(XY) = (1 + v1)(1 + v2) - 1 for means of 1
+            NOISE_SIGNATURE
+            + "    variance = 0.0\n"
+            "    for rate in rates:\n"
+            "        p = 1 - rate if convention == 'keep' else rate\n"
+            "        variance = variance + p / (1 - p) + variance * p / (1 - p)\n"
+            "    return variance\n",
         ],
         "wrong": [
+            # the layers' variances added, as for a sum of independent noises
+            (NOISE_SIGNATURE
+             + "    ps = [rate if convention == 'drop' else 1 - rate for rate in rates]\n"
+             "    return sum(p / (1 - p) for p in ps)\n",
+             r"but the measured variance is 1\.\d{3}: each layer multiplies"),
             # the variance of the 0/1 mask, forgetting the 1 / (1 - p) scale
-            ("variance_p08 = None\nvariance_p08 = 0.8 * 0.2\n", r"is not the variance"),
-            # drop and keep probability confused: p / (1 - p) with p = 0.2
-            ("variance_p08 = None\nvariance_p08 = 0.25\n", r"is not the variance"),
+            (NOISE_SIGNATURE
+             + "    qs = [1 - rate if convention == 'drop' else rate for rate in rates]\n"
+             "    return math.prod(qs) * (1 - math.prod(qs))\n",
+             r"but the measured variance is 1\.\d{3}: each layer multiplies"),
             # the standard deviation instead of the variance
-            ("variance_p08 = None\nvariance_p08 = 2.0\n", r"is not the variance"),
+            (NOISE_SIGNATURE
+             + "    qs = [1 - rate if convention == 'drop' else rate for rate in rates]\n"
+             "    return math.sqrt(math.prod(1 / q for q in qs) - 1)\n",
+             r"but the measured variance is 1\.\d{3}: each layer multiplies"),
+            # every rate read as a drop probability: the trap of notation
+            (NOISE_SIGNATURE + "    return math.prod(1 / (1 - p) for p in rates) - 1\n",
+             r"\(\[1\.0, 1\.0\], 'keep'\) raised ZeroDivisionError"),
+            # the two notations swapped
+            (NOISE_SIGNATURE
+             + "    qs = [rate if convention == 'drop' else 1 - rate for rate in rates]\n"
+             "    return math.prod(1 / q for q in qs) - 1\n",
+             r"\(\[0\.0\], 'drop'\) raised ZeroDivisionError"),
+            # a simulation: close, not exact
+            (NOISE_SIGNATURE
+             + "    rng = np.random.default_rng(0)\n"
+             "    signal = np.ones(200_000)\n"
+             "    for rate in rates:\n"
+             "        q = 1 - rate if convention == 'drop' else rate\n"
+             "        signal = signal * (rng.random(signal.shape) < q) / q\n"
+             "    return float(signal.var())\n",
+             r"is close to the variance of the output, but not exact: a simulation"),
         ],
         "delegating": [
-            "import mlp_from_scratch as mfs\n"
-            "ones = np.ones((100_000, 1), dtype=np.float32)\n"
-            "variance_p08 = float(mfs.Dropout(0.8, rng=np.random.default_rng(0)).forward(ones, training=True).var())\n",
-        ],
-    },
-    "nb07_keep_probability": {
-        "correct": ["mfs_p = None\nretain = 0.9\nmfs_p = round(1 - retain, 10)\n"],
-        "wrong": [
-            # copied from the paper as is
-            ("mfs_p = None\nmfs_p = 0.9\n", r"does not reproduce a retain probability"),
-            # the keep probability turned into a ratio
-            ("mfs_p = None\nmfs_p = 1 / 0.9 - 1\n", r"does not reproduce a retain probability"),
-        ],
-        "delegating": [
-            "import mlp_from_scratch as mfs\n"
-            "mfs_p = mfs.Dropout(round(1 - 0.9, 10), rng=np.random.default_rng(0)).p\n",
+            NOISE_SIGNATURE
+            + "    import mlp_from_scratch as mfs\n"
+            "    signal = np.ones((100_000, 1))\n"
+            "    for rate in rates:\n"
+            "        p = rate if convention == 'drop' else 1 - rate\n"
+            "        signal = mfs.Dropout(p, rng=np.random.default_rng(0)).forward(signal, training=True)\n"
+            "    return float(signal.var())\n",
         ],
     },
     "nb07_mc_dropout": {

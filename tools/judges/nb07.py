@@ -1,4 +1,4 @@
-"""Notebook 07's judged tasks: the ``Dropout`` layer, the two reading questions,
+"""Notebook 07's judged tasks: the ``Dropout`` layer, the noise of stacked dropout layers,
 ``mc_dropout_probabilities``, ``max_norm`` and the ``DropConnect`` layer (tools/judge.py).
 
 The student's cell runs alone in the sandboxed child. What the child sends back must fit in
@@ -348,7 +348,7 @@ def _judge_backward(result: dict) -> None:
         raise Verdict("p = 0: backward should be the identity")
 
 
-# ---------------------------------------------------------------- the two reading questions
+# ---------------------------------------------------------------- the noise of stacked dropout layers
 
 def _number(plain: dict | None, name: str) -> float:
     """A real, finite number (``checks.check_number``), from what the child returned."""
@@ -366,28 +366,60 @@ def _number(plain: dict | None, name: str) -> float:
     return value
 
 
+# the check's visible cases first (a variance of 0, the two notations, the measured stack), then
+# stacks the notebook never runs
+_NOISE_ZERO = [([], "drop"), ([0.0], "drop"), ([1.0, 1.0], "keep")]
+_NOISE_MEASURED = ([0.5, 0.2], "drop")
+_NOISE_CASES = f"""
+def cases():
+    return {_NOISE_ZERO!r} + [([0.3], "drop"), ([0.7], "keep"), {_NOISE_MEASURED!r},
+            ([0.8], "drop"), ([0.9], "keep"), ([0.2, 0.5, 0.1], "drop"), ([0.8, 0.5], "keep"), ([0.99], "drop")]
+"""
+
+
 def _judge_noise_variance(source: str) -> None:
-    got = run_sandboxed(source, "", values=("variance_p08",))
-    raise_if_broken(got, None)
-    value = _number(got["values"].get("variance_p08"), "variance_p08")
-    if value < 0:
-        raise Verdict("a variance cannot be negative")
-    # the output is 0 with probability p and 1/(1-p) otherwise
-    p = 0.8
-    outcomes, probabilities = np.array([0.0, 1 / (1 - p)]), np.array([p, 1 - p])
-    variance = probabilities @ outcomes**2 - (probabilities @ outcomes) ** 2
-    if not abs(value - variance) < 0.05:
-        raise Verdict(f"variance_p08 = {value:g} is not the variance of the output at p = 0.8")
+    got = run_sandboxed(source, _NOISE_CASES, function="dropout_noise_variance")
+    raise_if_broken(got, "dropout_noise_variance")
+    namespace: dict = {}
+    exec(_NOISE_CASES, namespace)
+    values = {}
+    for (rates, convention), call in zip(namespace["cases"](), got["calls"]):
+        text = f"dropout_noise_variance({rates}, {convention!r})"
+        error = call_error(call, "dropout_noise_variance")
+        if error is not None:
+            raise Verdict(f"{text} raised {error}")
+        values[text] = value = _number(call["out"], text)
+        if value < 0:
+            raise Verdict(f"{text} = {value:g}: a variance cannot be negative")
+        if (rates, convention) in _NOISE_ZERO and value != 0:
+            raise Verdict(f"{text} should be 0: these layers keep every unit, so the output is always 1")
+    # in the check's order: the two notations, the measured stack, then every stack exactly
+    if not math.isclose(values["dropout_noise_variance([0.3], 'drop')"],
+                        values["dropout_noise_variance([0.7], 'keep')"], rel_tol=1e-9):
+        raise Verdict("dropping with probability 0.3 is keeping with probability 0.7, yet dropout_noise_variance("
+                      "[0.3], 'drop') and dropout_noise_variance([0.7], 'keep') differ: read each rate in its "
+                      "convention")
+    exact = {}
+    for rates, convention in namespace["cases"]():
+        # each layer multiplies by an independent factor m / q of mean 1, with E[(m / q)²] = 1 / q
+        keep = [1 - rate if convention == "drop" else rate for rate in rates]
+        exact[f"dropout_noise_variance({rates}, {convention!r})"] = math.prod(1 / q for q in keep) - 1
+    text = f"dropout_noise_variance({_NOISE_MEASURED[0]}, {_NOISE_MEASURED[1]!r})"
+    if not abs(values[text] / exact[text] - 1) < 0.02:
+        raise Verdict(f"{text} = {values[text]:g}, but the measured variance is {exact[text]:.3f}: each layer "
+                      "multiplies the signal by its own independent factor, 0 or 1 / (1 - p)")
+    for text, value in values.items():
+        if not math.isclose(value, exact[text], rel_tol=1e-9, abs_tol=1e-12):
+            raise Verdict(_noise_verdict(text, value, exact[text]))
 
 
-def _judge_keep_probability(source: str) -> None:
-    got = run_sandboxed(source, "", values=("mfs_p",))
-    raise_if_broken(got, None)
-    value = _number(got["values"].get("mfs_p"), "mfs_p")
-    if not 0 <= value < 1:
-        raise Verdict(f"mfs_p = {value:g}: mfs.Dropout needs 0 <= p < 1")
-    if not abs(value - (1 - 0.9)) < 1e-9:
-        raise Verdict(f"mfs_p = {value:g} does not reproduce a retain probability of 0.9")
+def _noise_verdict(text: str, value: float, exact: float) -> str:
+    """The message for a wrong variance: near misses are told that only a formula is exact."""
+    if abs(value / exact - 1) < 0.02:
+        return (f"{text} = {value:.6g} is close to the variance of the output, but not exact: a simulation is not "
+                "exact enough, work it out as a formula in the rates")
+    return (f"{text} = {value:.6g} is not the variance of the output: each layer multiplies the signal by an "
+            "independent factor of mean 1")
 
 
 # ---------------------------------------------------------------- Monte-Carlo dropout
@@ -874,7 +906,6 @@ def _judge_dropconnect_backward(result: dict, data: dict) -> None:
 TASKS = {
     "nb07_dropout": _judge_dropout,
     "nb07_noise_variance": _judge_noise_variance,
-    "nb07_keep_probability": _judge_keep_probability,
     "nb07_mc_dropout": _judge_mc_dropout,
     "nb07_max_norm": _judge_max_norm,
     "nb07_dropconnect": _judge_dropconnect,
