@@ -5,6 +5,7 @@ catch it; each correct answer is written differently from the reference solution
 """
 
 FORWARD = "def two_layer_forward(X, W1, b1, W2, b2, activation):\n"
+ALL_DEAD = "def p_all_dead(num_inputs, hidden, coding):\n"
 
 ANSWERS = {
     "nb02_forward": {
@@ -97,19 +98,32 @@ ANSWERS = {
         ],
     },
     "nb02_all_dead": {
-        "correct": ["p_all_dead = 1 / 256\n", "p_all_dead = (0.5 * 0.5) ** 4\n",
-                    "p_all_dead = 0.0039\n"],
-        "wrong": [("p_all_dead = 1 / 4  # one unit\n", r"not the probability that all four"),
-                  ("p_all_dead = 0.5 ** 4  # one weight per unit\n", r"not the probability that all four"),
-                  ("p_all_dead = 4 * 0.25\n", r"not the probability that all four"),
-                  ("p_all_dead = 25  # percent\n", r"a probability lies between 0 and 1"),
-                  ("p_all_dead = None\n", r"p_all_dead is None")],
+        "correct": [
+            ALL_DEAD + "    if coding != '0/1':\n"
+                       "        return 0.0\n"
+                       "    return (1 / 2 ** num_inputs) ** hidden\n",
+            # a unit dies unless some input makes z > 0; with ±1 bits one of x, -x always does
+            ALL_DEAD + "    p_unit = 0.5 ** num_inputs if coding == '0/1' else 0\n"
+                       "    return float(p_unit ** hidden)\n",
+        ],
+        "wrong": [
+            # one unit's probability
+            (ALL_DEAD + "    return 0.5 ** num_inputs\n", r"is not the fraction of fresh 2-4 layers dead"),
+            # one weight per unit
+            (ALL_DEAD + "    return 0.5 ** hidden\n", r"is not the fraction of fresh 2-4 layers dead"),
+            # at least one unit dead instead of all of them
+            (ALL_DEAD + "    return 1 - (1 - 0.5 ** num_inputs) ** hidden\n", r"is not the fraction of fresh 2-4 layers dead"),
+            # the coding ignored: ±1 bits treated as 0/1
+            (ALL_DEAD + "    return 0.5 ** (num_inputs * hidden)\n", r"p_all_dead\(2, 4, '±1'\) = 0\.00390625 is not the probability"),
+            # "one in 256" written as 256
+            (ALL_DEAD + "    return 2 ** (num_inputs * hidden)\n", r"a probability lies between 0 and 1"),
+        ],
         # the fraction counted on the package's fresh layers rather than reasoned out
         "delegating": [
-            "import mlp_from_scratch as mfs\n"
-            "dead = [(mfs.Dense(2, 4, rng=np.random.default_rng(s)).params['W'] < 0).all(axis=0).all()\n"
-            "        for s in range(2000)]\n"
-            "p_all_dead = float(np.mean(dead))\n",
+            ALL_DEAD + "    import mlp_from_scratch as mfs\n"
+                       "    dead = [(mfs.Dense(num_inputs, hidden, rng=np.random.default_rng(s)).params['W'] < 0).all()\n"
+                       "            for s in range(2000)]\n"
+                       "    return float(np.mean(dead))\n",
         ],
     },
 }

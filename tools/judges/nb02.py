@@ -193,21 +193,40 @@ def _weight(plain: dict | None, name: str, shape: tuple) -> np.ndarray:
 
 # ---------------------------------------------------------------- p_all_dead
 
+# the check's setting first, then layers and a coding the notebook never runs
+_ALL_DEAD_CASES = """
+def cases():
+    return [(2, 4, "0/1"), (3, 2, "0/1"), (1, 5, "0/1"), (4, 3, "0/1"), (2, 4, "±1"), (3, 1, "±1")]
+"""
+
+
 def _judge_all_dead(source: str) -> None:
-    got = run_sandboxed(source, "", values=("p_all_dead",))
-    raise_if_broken(got, None)
-    value = got["values"].get("p_all_dead")
-    if value is None:
-        raise Verdict("your solution cell does not define p_all_dead")
-    if value.get("type") == "NoneType":
-        raise Verdict("p_all_dead is None: replace None with your answer")
-    p = number_of(value, "p_all_dead")
-    if not math.isfinite(p):
-        raise Verdict(f"p_all_dead should be a finite number, got {p}")
-    if not 0 <= p <= 1:
-        raise Verdict(f"p_all_dead is {p:.12g}, but a probability lies between 0 and 1")
-    if not abs(p - 1 / 256) < 2e-4:
-        raise Verdict("p_all_dead is not the probability that all four fresh hidden units are dead")
+    got = run_sandboxed(source, _ALL_DEAD_CASES, function="p_all_dead")
+    raise_if_broken(got, "p_all_dead")
+    namespace: dict = {}
+    exec(_ALL_DEAD_CASES, namespace)
+    for (num_inputs, hidden, coding), call in zip(namespace["cases"](), got["calls"]):
+        setting = f"p_all_dead({num_inputs}, {hidden}, {coding!r})"
+        error = call_error(call, "p_all_dead")
+        if error is not None:
+            raise Verdict(f"{setting} raised {error}")
+        if call["out"].get("type") == "NoneType":
+            raise Verdict(f"{setting} returned None: return the probability")
+        p = number_of(call["out"], setting)
+        if not math.isfinite(p):
+            raise Verdict(f"{setting} should be a finite number, got {p}")
+        if not 0 <= p <= 1:
+            raise Verdict(f"{setting} = {p:g}, but a probability lies between 0 and 1")
+        # 0/1 bits: a unit is dead exactly when all its weights are negative (the unit inputs e_i give z = w_i);
+        # ±1 bits: x and -x are both inputs and z(-x) = -z(x), so no unit with a nonzero weight is dead
+        exact = 0.5 ** (num_inputs * hidden) if coding == "0/1" else 0.0
+        if (num_inputs, hidden, coding) == (2, 4, "0/1") and not abs(p - exact) < 0.002:
+            raise Verdict(f"{setting} = {p:g} is not the fraction of fresh 2-4 layers dead on XOR's inputs (the "
+                          "check counts about 0.004): a layer is dead when every one of its units is")
+        if not abs(p - exact) <= 1e-9 * exact + 1e-12:
+            raise Verdict(f"{setting} = {p:g} is not the probability that every unit of that fresh layer is dead "
+                          "on all its binary inputs: which weights leave a unit's z <= 0 on every input of that "
+                          "coding?")
 
 
 def _readable(judge_task):
