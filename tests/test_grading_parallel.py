@@ -69,7 +69,7 @@ ATTACKS = {
                         "    return ['try:\\n', '    pass\\n'] + ['    ' + l for l in lines] + "
                         "['\\nexcept BaseException:\\n    pass\\n']\n"
                         "get_ipython().input_transformers_post.append(_swallow)\n"
-                        "num_parameters = 1\nnum_multiply_adds = 2\n"),
+                        "def count_network(sizes, batch_size):\n    return 1, 2\n"),
     # the process ended or killed: the rest of the notebook cannot run
     "exits_the_process": ("nb03_dense_forward", "import os\nos._exit(1)\n"),
     "kills_the_kernel": ("nb03_dense_forward",
@@ -89,7 +89,7 @@ ATTACKS = {
                           " autocommit=True).execute('UPDATE grade SET auto_score = 0')\n"
                           "except Exception as error:\n"
                           "    print(error)\n"
-                          "num_parameters = 1\nnum_multiply_adds = 2\n"),
+                          "def count_network(sizes, batch_size):\n    return 1, 2\n"),
 }
 
 pytestmark = [

@@ -102,7 +102,8 @@ def test_values_come_back_as_plain_data():
                               values=("num_parameters", "num_multiply_adds"))
     assert judge.array_of(got["values"]["num_parameters"], "n") == 5   # the int, not the Lie
     assert got["values"]["num_multiply_adds"] == {"str": "many"}
-    failure = judge.judge_source("nb03_counting", "num_parameters = 203530\nnum_multiply_adds = 'many'\n")
+    failure = judge.judge_source("nb03_counting", "def count_network(sizes, batch_size):\n"
+                                                  "    return 203530, 'many'\n")
     assert "should be a number" in str(failure)
 
 

@@ -16,6 +16,11 @@ def standardize(X_train, X_test):
     """X_train: (n_train, features), X_test: (n_test, features) -> (train_scaled, test_scaled)."""
 '''
 
+COUNT = '''
+def count_network(sizes, batch_size):
+    """sizes: layer widths, inputs first -> (num_parameters, num_multiply_adds)."""
+'''
+
 ANSWERS = {
     "nb03_dense_forward": {
         "correct": [
@@ -177,24 +182,41 @@ ANSWERS = {
     },
     "nb03_counting": {
         "correct": [
-            "num_parameters = 203_530\nnum_multiply_adds = 6_504_448\n",
-            "sizes = [784, 256, 10]\n"
-            "num_parameters = sum((a + 1) * c for a, c in zip(sizes, sizes[1:]))\n"
-            "num_multiply_adds = 32.0 * sum(a * c for a, c in zip(sizes, sizes[1:]))\n",
+            COUNT + "    total = [0, 0]\n"
+                    "    for fan_in, fan_out in zip(sizes, sizes[1:]):\n"
+                    "        total[0] += (fan_in + 1) * fan_out\n"
+                    "        total[1] += batch_size * fan_in * fan_out\n"
+                    "    return total[0], total[1]\n",
+            COUNT + "    shapes = np.array(list(zip(sizes[:-1], sizes[1:])))\n"
+                    "    weights = int(np.prod(shapes, axis=1).sum())\n"
+                    "    return weights + int(shapes[:, 1].sum()), float(batch_size * weights)\n",
         ],
         "wrong": [
-            ("num_parameters = 784 * 256 + 256 * 10\nnum_multiply_adds = 32 * (784 * 256 + 256 * 10)\n",
-             r"weights but not the biases"),
-            ("num_parameters = 784 * 256 + 256 + 256 * 10 + 10\nnum_multiply_adds = 784 * 256 + 256 * 10\n",
-             r"one example, not a batch"),
-            ("num_parameters = 784 * 256 + 256 + 256 * 10 + 10\nnum_multiply_adds = 32 * 784 * 256 * 10\n",
+            # the biases forgotten
+            (COUNT + "    weights = sum(a * c for a, c in zip(sizes, sizes[1:]))\n"
+                     "    return weights, batch_size * weights\n",
+             r"num_parameters = 203,264 for 784-256-10, but the built network has 203,530"),
+            # one example, not the batch
+            (COUNT + "    weights = sum(a * c for a, c in zip(sizes, sizes[1:]))\n"
+                     "    return weights + sum(sizes[1:]), weights\n",
+             r"counts one example of \[784, 256, 10\], not a batch of 32"),
+            # the widths multiplied through, as if the layers were one product
+            (COUNT + "    weights = sum(a * c for a, c in zip(sizes, sizes[1:]))\n"
+                     "    return weights + sum(sizes[1:]), batch_size * math.prod(sizes)\n",
              r"num_multiply_adds is \d+, which is not"),
-            ("num_parameters = 784 * 256 * 10 + 266\nnum_multiply_adds = 32 * (784 * 256 + 256 * 10)\n",
-             r"num_parameters is \d+, which is not"),
-            ("num_parameters = '203530'\nnum_multiply_adds = 6504448\n", r"should be a number"),
+            # one bias per layer instead of one per output unit
+            (COUNT + "    weights = sum(a * c for a, c in zip(sizes, sizes[1:]))\n"
+                     "    return weights + len(sizes) - 1, batch_size * weights\n",
+             r"but the built network has 203,530"),
+            # the biases of the inputs counted too: right only when input and output widths agree
+            (COUNT + "    weights = sum(a * c for a, c in zip(sizes, sizes[1:]))\n"
+                     "    return weights + sum(sizes[:-1]), batch_size * weights\n",
+             r"but the built network has 203,530"),
+            (COUNT + "    return '203530', 6504448\n", r"should be a number"),
         ],
-        "delegating": ["import mlp_from_scratch as mfs\n"
-                       "net = mfs.Sequential(mfs.Dense(784, 256), mfs.ReLU(), mfs.Dense(256, 10))\n"
-                       "num_parameters = net.param_vector.size\nnum_multiply_adds = 6_504_448\n"],
+        "delegating": [COUNT + "    import mlp_from_scratch as mfs\n"
+                               "    layers = [mfs.Dense(a, c, rng=np.random.default_rng(0)) for a, c in zip(sizes, sizes[1:])]\n"
+                               "    weights = sum(a * c for a, c in zip(sizes, sizes[1:]))\n"
+                               "    return mfs.Sequential(*layers).num_parameters(), batch_size * weights\n"],
     },
 }

@@ -128,25 +128,45 @@ def _reference_dense(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     return layer.forward(X)
 
 
+# the check's network first, then widths, depths and batch sizes the notebook never counts
+_COUNTING_CASES = """
+def cases():
+    return [([784, 256, 10], 32), ([784, 512, 256, 10], 64), ([3, 5], 7), ([10, 1, 10, 1], 1)]
+"""
+
+
 def _judge_counting(source: str) -> None:
-    got = run_sandboxed(source, "def cases():\n    return []\n",
-                        values=("num_parameters", "num_multiply_adds"))
-    raise_if_broken(got, "num_parameters")
-    sizes = [784, 256, 10]
-    weights = sum(a * c for a, c in zip(sizes[:-1], sizes[1:]))
-    biases = sum(sizes[1:])
-    answers = {name: number_of(got["values"].get(name), name)
-               for name in ("num_parameters", "num_multiply_adds")}
-    if answers["num_parameters"] == weights:
-        raise Verdict("num_parameters counts the weights but not the biases")
-    if answers["num_parameters"] != weights + biases:
-        raise Verdict(f"num_parameters is {answers['num_parameters']:.12g}, which is not the number "
-                      "of weights and biases of the 784-256-10 network")
-    if answers["num_multiply_adds"] == weights:
-        raise Verdict("num_multiply_adds counts one example, not a batch of 32")
-    if answers["num_multiply_adds"] != 32 * weights:
-        raise Verdict(f"num_multiply_adds is {answers['num_multiply_adds']:.12g}, which is not the "
-                      "number of multiply-adds of the products of one forward pass of 32 examples")
+    got = run_sandboxed(source, _COUNTING_CASES, function="count_network")
+    raise_if_broken(got, "count_network")
+    namespace: dict = {}
+    exec(_COUNTING_CASES, namespace)
+    for index, ((sizes, batch), call) in enumerate(zip(namespace["cases"](), got["calls"])):
+        error = call_error(call, "count_network")
+        if error is not None:
+            raise Verdict(f"count_network({sizes}, {batch}) raised {error}")
+        out = call["out"]
+        if "items" not in out or len(out["items"]) != 2:
+            raise Verdict("count_network should return a pair (num_parameters, num_multiply_adds)")
+        parameters, products = (number_of(plain, name) for plain, name
+                                in zip(out["items"], ("num_parameters", "num_multiply_adds")))
+        for name, value in (("num_parameters", parameters), ("num_multiply_adds", products)):
+            if not (math.isfinite(value) and value == int(value) and value > 0):
+                raise Verdict(f"{name} should be a positive whole number, got {value:.12g} for sizes {sizes}")
+        weights = sum(a * c for a, c in zip(sizes[:-1], sizes[1:]))
+        biases = sum(sizes[1:])
+        if index == 0 and parameters != weights + biases:
+            raise Verdict(f"num_parameters = {parameters:,.0f} for 784-256-10, but the built network has "
+                          f"{weights + biases:,}: count every weight matrix and every bias vector")
+        if parameters == weights:
+            raise Verdict(f"num_parameters counts the weights of {sizes} but not the biases")
+        if parameters != weights + biases:
+            raise Verdict(f"num_parameters is {parameters:.12g}, which is not the number of weights and biases "
+                          f"of the {'-'.join(map(str, sizes))} network")
+        if products == weights and batch > 1:
+            raise Verdict(f"num_multiply_adds counts one example of {sizes}, not a batch of {batch}")
+        if products != batch * weights:
+            raise Verdict(f"num_multiply_adds is {products:.12g}, which is not the number of multiply-adds of "
+                          f"the products of one forward pass of {batch} examples through {sizes}")
 
 
 # ---------------------------------------------------------------- predict_one
