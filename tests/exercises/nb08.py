@@ -9,6 +9,7 @@ FORWARD_SIGNATURE = ("def batchnorm_forward(x, gamma, beta, running_mean, runnin
 BACKWARD_SIGNATURE = "def batchnorm_backward(grad_out, x, gamma, eps=1e-5):\n"
 FOLD_SIGNATURE = "def fold_batchnorm(dense, bn):\n"
 LAYERNORM_SIGNATURE = "def layernorm_backward(grad_out, x, gamma, eps=1e-5):\n"
+WARMUP = "def running_warmup(momentum, mean, variance, tolerance):\n"
 
 
 def forward(training_stats: str, update: str, evaluation: str, normalise: str) -> str:
@@ -327,20 +328,46 @@ ANSWERS = {
         "delegating": ["import mlp_from_scratch\nbias_answer = 'b'\n"],
     },
     "nb08_running_warmup": {
-        "correct": ["batches_needed = None\nimport math\nbatches_needed = math.ceil(math.log(0.01) / math.log(0.9))\n"],
+        "correct": [
+            WARMUP + "    # the gap shrinks by momentum each batch: gap * momentum**t <= tolerance * |target|\n"
+                     "    out = []\n"
+                     "    for start, target in ((0.0, mean), (1.0, variance)):\n"
+                     "        gap = abs(start - target)\n"
+                     "        if gap <= tolerance * abs(target):\n"
+                     "            out.append(0)\n"
+                     "        else:\n"
+                     "            out.append(int(np.ceil(np.log(tolerance * abs(target) / gap) / np.log(momentum))))\n"
+                     "    return tuple(out)\n",
+        ],
         "wrong": [
-            # the fractional solution of 0.9^t = 0.01
-            ("batches_needed = None\nbatches_needed = 43.7\n", r"positive whole number"),
-            # rounded down
-            ("batches_needed = None\nbatches_needed = 43\n", r"is not the first batch"),
-            # thinking of 1 / (1 - momentum) as the time to arrive
-            ("batches_needed = None\nbatches_needed = 10\n", r"is not the first batch"),
+            # the running variance started at 0, like the mean
+            (WARMUP + "    t = lambda target: math.ceil(math.log(tolerance) / math.log(momentum))\n"
+                      "    return t(mean), t(variance)\n",
+             r"variance_batches = 44 for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\), but mfs\.BatchNorm gets there after 43"),
+            # rounded down: the last batch before the tolerance is reached
+            (WARMUP + "    gap_v = abs(1 - variance) / variance\n"
+                      "    return (math.floor(math.log(tolerance) / math.log(momentum)),\n"
+                      "            max(0, math.floor(math.log(tolerance / gap_v) / math.log(momentum))))\n",
+             r"mean_batches = 43 for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\), but mfs\.BatchNorm gets there after 44"),
+            # momentum read as the share of the new batch
+            (WARMUP + "    keep = 1 - momentum\n"
+                      "    gap_v = abs(1 - variance) / variance\n"
+                      "    return (math.ceil(math.log(tolerance) / math.log(keep)),\n"
+                      "            max(0, math.ceil(math.log(tolerance / gap_v) / math.log(keep))))\n",
+             r"mean_batches = [23] for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\)"),
+            # the tolerance taken as absolute, not relative
+            (WARMUP + "    return (math.ceil(math.log(tolerance / abs(mean)) / math.log(momentum)),\n"
+                      "            max(0, math.ceil(math.log(tolerance / abs(1 - variance)) / math.log(momentum))))\n",
+             r"mean_batches = 66 for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\)"),
         ],
         # judged outside the kernel (tools/judges/nb08.py): counted with the package's BatchNorm
         "delegating": [
-            "batches_needed = None\nimport mlp_from_scratch as mfs\nlayer = mfs.BatchNorm(1, dtype=np.float64)\n"
-            "batches_needed = 0\nwhile layer.buffers['running_mean'][0] <= 9.9:\n"
-            "    layer.forward(np.array([[9.0], [11.0]]), training=True)\n    batches_needed += 1\n",
+            WARMUP + "    import mlp_from_scratch as mfs\n"
+                     "    layer, t = mfs.BatchNorm(1, momentum=momentum, dtype=np.float64), 0\n"
+                     "    while abs(layer.buffers['running_mean'][0] - mean) > tolerance * abs(mean):\n"
+                     "        layer.forward(np.array([[mean - 1.0], [mean + 1.0]]), training=True)\n"
+                     "        t += 1\n"
+                     "    return t, t\n",
         ],
     },
 }

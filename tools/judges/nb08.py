@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from judge import Verdict, array_of, call_error, raise_if_broken, raise_if_not_close, run_sandboxed
+from judge import Verdict, array_of, call_error, number_of, raise_if_broken, raise_if_not_close, run_sandboxed
 
 # The child's copies of NumPy functions, taken before the student's cell runs (which could
 # replace np.array and friends: the values sent back must not go through the student's code).
@@ -400,8 +400,8 @@ def _judge_backward(source: str) -> None:
             checks = [checks[2], checks[1]]
         for name, analytic, of in checks:
             if index == 0 and of == "x" and not np.allclose(grad_x.sum(axis=0), 0, atol=1e-8):
-                raise Verdict("grad_x does not sum to zero over the batch: shifting every row by the same "
-                              "amount changes nothing in training mode")
+                raise Verdict("grad_x does not sum to zero over the batch, column by column, as the result of "
+                              "the derivation above does: add up its three terms over n")
             relative = _gradient_error(analytic, of, grad_out, x, gamma)
             if not relative < EXPECTED_BELOW:
                 raise Verdict(f"{name}{suffix}: relative error {relative:.0e} against finite differences "
@@ -565,27 +565,52 @@ def _judge_bias(source: str) -> None:
                       "added to every row?")
 
 
+_WARMUP_NAMES = ("mean_batches", "variance_batches")
+# the check's setting first, then momenta, statistics and tolerances the notebook never runs
+_WARMUP_CASES = """
+def cases():
+    return [(0.9, 10.0, 9.0, 0.01), (0.99, 5.0, 0.25, 0.05), (0.9, -3.0, 1.0, 0.01), (0.5, 1.0, 1.5, 0.1),
+            (0.95, -2.0, 16.0, 0.001)]
+"""
+
+
+def _counted_warmup(momentum: float, mean: float, variance: float, tolerance: float) -> tuple[int, int]:
+    """The package's BatchNorm fed batches [mean - s, mean + s] (batch variance s² = variance): the
+    batches until its running mean and running variance are first within the relative tolerance."""
+    import mlp_from_scratch as mfs
+
+    layer = mfs.BatchNorm(1, momentum=momentum, dtype=np.float64)
+    batch = np.array([[mean - math.sqrt(variance)], [mean + math.sqrt(variance)]])
+    counts: list[int | None] = [None, None]
+    t = 0
+    while None in counts:
+        close = [abs(layer.buffers["running_mean"][0] - mean) <= tolerance * abs(mean),
+                 abs(layer.buffers["running_var"][0] - variance) <= tolerance * variance]
+        counts = [t if count is None and now else count for count, now in zip(counts, close)]
+        layer.forward(batch, training=True)
+        t += 1
+    return counts[0], counts[1]
+
+
 def _judge_warmup(source: str) -> None:
-    got = run_sandboxed(source, "", values=("batches_needed",))
-    raise_if_broken(got, None)
-    value = got["values"].get("batches_needed")
-    if value is None:
-        raise Verdict("batches_needed is not defined by your solution cell")
-    if value.get("type") == "NoneType":
-        raise Verdict("batches_needed is None: replace None with your answer")
-    if "bytes" not in value or value["shape"] or np.dtype(value["dtype"]).kind == "b":
-        kind = ("a bool" if value.get("dtype", "").endswith("b1") else "a string" if "str" in value
-                else f"an array of shape {tuple(value['shape'])}" if "bytes" in value
-                else value.get("type", "a list or dict"))
-        raise Verdict(f"batches_needed should be a number, got {kind}")
-    number = float(array_of(value, "batches_needed"))
-    if not math.isfinite(number):
-        raise Verdict(f"batches_needed should be a finite number, got {number}")
-    if number != int(number) or number <= 0:
-        raise Verdict("batches_needed should be a positive whole number")
-    if number != 44:
-        raise Verdict(f"batches_needed = {number:g} is not the first batch after which the running mean "
-                      "exceeds 9.9")
+    got = run_sandboxed(source, _WARMUP_CASES, function="running_warmup")
+    raise_if_broken(got, "running_warmup")
+    namespace: dict = {}
+    exec(_WARMUP_CASES, namespace)
+    for setting, call in zip(namespace["cases"](), got["calls"]):
+        text = f"running_warmup{setting}"
+        error = call_error(call, "running_warmup")
+        if error is not None:
+            raise Verdict(f"{text} raised {error}")
+        out = call["out"]
+        if "items" not in out or len(out["items"]) != 2:
+            raise Verdict(f"running_warmup should return a pair {_WARMUP_NAMES}")
+        for name, plain, truth in zip(_WARMUP_NAMES, out["items"], _counted_warmup(*setting)):
+            value = number_of(plain, name)
+            if not (math.isfinite(value) and value == int(value) and value >= 0):
+                raise Verdict(f"{name} = {value:g} for {text}: it counts batches, a whole number of at least 0")
+            if value != truth:
+                raise Verdict(f"{name} = {value:g} for {text}, but mfs.BatchNorm gets there after {truth} batches")
 
 
 TASKS = {
