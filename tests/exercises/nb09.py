@@ -41,6 +41,11 @@ def top_k_accuracy(probs, y, k):
     """probs (batch, classes), y (batch,) -> a float."""
 '''
 
+STEPS = '''
+def schedule_steps(n, batch_size, num_epochs):
+    """(steps_per_epoch, last_batch_rows, half_lr_step), predicted."""
+'''
+
 SHIFT = '''
 def shift_right(X, k):
     """(n, 784) -> (n, 784) moved k pixels right."""
@@ -169,18 +174,48 @@ ANSWERS = {
         ],
     },
     "nb09_steps": {
-        "correct": ["steps_per_epoch = -(-55_000 // 96)\nlast_batch_rows = 55_000 - 96 * (steps_per_epoch - 1)\n"],
+        "correct": [
+            STEPS + "    per_epoch = math.ceil(n / batch_size)\n"
+                    "    last = n - batch_size * (per_epoch - 1)\n"
+                    "    decay = (num_epochs - 1) * per_epoch\n"
+                    "    return per_epoch, last, per_epoch + math.ceil(decay / 2)\n",
+            # the remainder, or a full batch when there is none; the half point from the cosine's argument
+            STEPS + "    full, rest = divmod(n, batch_size)\n"
+                    "    per_epoch = full + (rest > 0)\n"
+                    "    last = rest if rest else batch_size\n"
+                    "    warmup, total = per_epoch, num_epochs * per_epoch\n"
+                    "    half = warmup + (total - warmup + 1) // 2\n"
+                    "    return per_epoch, last, half\n",
+        ],
         "wrong": [
             # the partial batch forgotten
-            ("steps_per_epoch = 55_000 // 96\nlast_batch_rows = 96\n", r"steps_per_epoch = 572 is not"),
-            # the right count, but the remainder of the wrong division
-            ("steps_per_epoch = 573\nlast_batch_rows = 55_000 % 573\n", r"last_batch_rows = 565.*between 1 and batch_size"),
-            ("steps_per_epoch = 573\nlast_batch_rows = 96\n", r"last_batch_rows = 96 is not"),
+            (STEPS + "    per_epoch = n // batch_size\n"
+                     "    return per_epoch, batch_size, per_epoch + ((num_epochs - 1) * per_epoch + 1) // 2\n",
+             r"steps_per_epoch = 107 for n = 55000, batch_size = 512, num_epochs = 18, but the loop"),
+            # the remainder taken as the last batch even when it is 0
+            (STEPS + "    per_epoch = -(-n // batch_size)\n"
+                     "    return per_epoch, n % batch_size, per_epoch + ((num_epochs - 1) * per_epoch + 1) // 2\n",
+             r"last_batch_rows = 0 for n = 60000.*between 1 and batch_size"),
+            # the warm-up forgotten: half of all the steps
+            (STEPS + "    per_epoch = -(-n // batch_size)\n"
+                     "    return per_epoch, n - (per_epoch - 1) * batch_size, num_epochs * per_epoch // 2\n",
+             r"half_lr_step = 972 for n = 55000.*but the loop and the schedule give 1026"),
+            # half of the decay rounded down: right only when it is even
+            (STEPS + "    per_epoch = -(-n // batch_size)\n"
+                     "    return per_epoch, n - (per_epoch - 1) * batch_size, per_epoch + (num_epochs - 1) * per_epoch // 2\n",
+             r"half_lr_step = 3151 for n = 55000, batch_size = 96"),
+            # steps counted from 1
+            (STEPS + "    per_epoch = -(-n // batch_size)\n"
+                     "    return per_epoch, n - (per_epoch - 1) * batch_size, "
+                     "per_epoch + ((num_epochs - 1) * per_epoch + 1) // 2 + 1\n",
+             r"half_lr_step = 1027 for n = 55000"),
         ],
         "delegating": [
-            "from mlp_from_scratch.training import _batch_bounds\n"
-            "bounds = _batch_bounds(55_000, 96, 1)\n"
-            "steps_per_epoch = len(bounds)\nlast_batch_rows = bounds[-1][1] - bounds[-1][0]\n",
+            STEPS + "    import mlp_from_scratch as mfs\n"
+                    "    per_epoch = -(-n // batch_size)\n"
+                    "    schedule = mfs.warmup_cosine(1.0, per_epoch, num_epochs * per_epoch)\n"
+                    "    half = next(t for t in range(per_epoch, num_epochs * per_epoch) if schedule(t) <= 0.5)\n"
+                    "    return per_epoch, n - (per_epoch - 1) * batch_size, half\n",
         ],
     },
     "nb09_top_k": {

@@ -456,18 +456,46 @@ def _check_learning(rec: dict, X: np.ndarray, y: np.ndarray, shape: tuple[int, i
 # nb09_steps
 # ----------------------------------------------------------------------------------------
 
+_STEPS_NAMES = ("steps_per_epoch", "last_batch_rows", "half_lr_step")
+# the check's setting (section 5's run), then settings the notebook never runs
+_STEPS_CASES = """
+def cases():
+    return [(55_000, 512, 18), (55_000, 96, 10), (60_000, 100, 3), (1_000, 64, 2), (10, 10, 4), (7, 3, 5)]
+"""
+
+
+def _measured_steps(n: int, batch_size: int, num_epochs: int) -> tuple[int, int, int]:
+    """The loop's batches counted, and the package's warm-up + cosine schedule scanned."""
+    import mlp_from_scratch as mfs
+
+    starts = range(0, n, batch_size)
+    steps, total = len(starts), num_epochs * len(starts)
+    schedule = mfs.warmup_cosine(1.0, warmup_steps=steps, total_steps=total)
+    return steps, n - starts[-1], next(t for t in range(steps, total) if schedule(t) <= 0.5)
+
+
 def _judge_steps(source: str) -> None:
-    names = ("steps_per_epoch", "last_batch_rows")
-    got = run_sandboxed(source, "", values=names)
-    raise_if_broken(got, None)
-    steps, last = (_whole_answer(got["values"].get(name), name) for name in names)
-    if not 1 <= last <= 96:
-        raise Verdict(f"last_batch_rows = {last:.12g}: a batch holds between 1 and batch_size rows")
-    if steps != 573:
-        raise Verdict(f"steps_per_epoch = {steps:.12g} is not the number of batches of 96 in "
-                      "55,000 rows")
-    if last != 88:
-        raise Verdict(f"last_batch_rows = {last:.12g} is not what is left after the full batches")
+    got = run_sandboxed(source, _STEPS_CASES, function="schedule_steps")
+    raise_if_broken(got, "schedule_steps")
+    namespace: dict = {}
+    exec(_STEPS_CASES, namespace)
+    for (n, batch_size, num_epochs), call in zip(namespace["cases"](), got["calls"]):
+        setting = f"n = {n}, batch_size = {batch_size}, num_epochs = {num_epochs}"
+        error = call_error(call, "schedule_steps")
+        if error is not None:
+            raise Verdict(f"schedule_steps raised {error.split(':')[0]} for {setting}:{error.partition(':')[2]}")
+        out = call["out"]
+        if "items" not in out or len(out["items"]) != 3:
+            raise Verdict(f"schedule_steps should return three numbers {_STEPS_NAMES}")
+        values = [_whole_answer(plain, name) for plain, name in zip(out["items"], _STEPS_NAMES)]
+        for name, value in zip(_STEPS_NAMES, values):
+            if value != round(value):
+                raise Verdict(f"{name} = {value:g} for {setting}: it counts steps or rows, a whole number")
+        if not 1 <= values[1] <= batch_size:
+            raise Verdict(f"last_batch_rows = {values[1]:g} for {setting}: a batch holds between 1 and batch_size rows")
+        for name, value, truth in zip(_STEPS_NAMES, values, _measured_steps(n, batch_size, num_epochs)):
+            if value != truth:
+                raise Verdict(f"{name} = {value:g} for {setting}, but the loop and the schedule give {truth}")
 
 
 def _whole_answer(plain: dict | None, name: str) -> float:
