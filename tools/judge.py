@@ -34,7 +34,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -311,6 +311,22 @@ def call_error(call: dict, name: str, alone: str = "") -> str | None:
         return None
     raise_if_unanswered(call["error"])
     return call["error"] + alone_hint(call["error"], alone)
+
+
+def judged_calls(source: str, inputs: str, function: str) -> Iterator[tuple[tuple, dict]]:
+    """The student's ``function`` run on each case of ``inputs`` (its ``cases()``, made again
+    here in the grading process): ``(case, out)`` for each call, ``out`` what the call
+    returned as plain data; a Verdict if the process crashed, the cell raised or does not
+    define ``function``, or a call raised (named with its arguments)."""
+    got = run_sandboxed(source, inputs, function=function)
+    raise_if_broken(got, function)
+    namespace: dict = {"np": np, "math": math}
+    exec(inputs, namespace)
+    for case, call in zip(namespace["cases"](), got["calls"]):
+        error = call_error(call, function)
+        if error is not None:
+            raise Verdict(f"{function}({', '.join(map(repr, case))}) raised {error}")
+        yield case, call["out"]
 
 
 def returned_pair(call: dict, call_text: str, names: tuple[str, str]) -> tuple[dict, dict]:

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from judge import (Verdict, array_of, call_error, number_of, raise_if_broken, raise_if_not_close,
+from judge import (Verdict, array_of, call_error, judged_calls, number_of, raise_if_broken, raise_if_not_close,
                    run_sandboxed)
 
 
@@ -201,18 +201,11 @@ def cases():
 
 
 def _judge_all_dead(source: str) -> None:
-    got = run_sandboxed(source, _ALL_DEAD_CASES, function="p_all_dead")
-    raise_if_broken(got, "p_all_dead")
-    namespace: dict = {}
-    exec(_ALL_DEAD_CASES, namespace)
-    for (num_inputs, hidden, coding), call in zip(namespace["cases"](), got["calls"]):
+    for (num_inputs, hidden, coding), out in judged_calls(source, _ALL_DEAD_CASES, "p_all_dead"):
         setting = f"p_all_dead({num_inputs}, {hidden}, {coding!r})"
-        error = call_error(call, "p_all_dead")
-        if error is not None:
-            raise Verdict(f"{setting} raised {error}")
-        if call["out"].get("type") == "NoneType":
+        if out.get("type") == "NoneType":
             raise Verdict(f"{setting} returned None: return the probability")
-        p = number_of(call["out"], setting)
+        p = number_of(out, setting)
         if not math.isfinite(p):
             raise Verdict(f"{setting} should be a finite number, got {p}")
         if not 0 <= p <= 1:

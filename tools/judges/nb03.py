@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from judge import (Verdict, alone_hint, array_of, call_error, number_of, raise_if_broken,
+from judge import (Verdict, alone_hint, array_of, call_error, judged_calls, number_of, raise_if_broken,
                    raise_if_changed, raise_if_not_close, raise_if_unanswered, run_sandboxed)
 
 
@@ -136,15 +136,7 @@ def cases():
 
 
 def _judge_counting(source: str) -> None:
-    got = run_sandboxed(source, _COUNTING_CASES, function="count_network")
-    raise_if_broken(got, "count_network")
-    namespace: dict = {}
-    exec(_COUNTING_CASES, namespace)
-    for index, ((sizes, batch), call) in enumerate(zip(namespace["cases"](), got["calls"])):
-        error = call_error(call, "count_network")
-        if error is not None:
-            raise Verdict(f"count_network({sizes}, {batch}) raised {error}")
-        out = call["out"]
+    for index, ((sizes, batch), out) in enumerate(judged_calls(source, _COUNTING_CASES, "count_network")):
         if "items" not in out or len(out["items"]) != 2:
             raise Verdict("count_network should return a pair (num_parameters, num_multiply_adds)")
         parameters, products = (number_of(plain, name) for plain, name

@@ -17,7 +17,8 @@ import math
 
 import numpy as np
 
-from judge import Verdict, array_of, call_error, number_of, raise_if_broken, raise_if_unanswered, run_sandboxed
+from judge import (Verdict, array_of, call_error, judged_calls, number_of, raise_if_broken, raise_if_unanswered,
+                   run_sandboxed)
 
 # Captured in the child before the student's code runs: replacing np.sum, np.array_equal or
 # a builtin afterwards changes none of these (ufuncs and C functions cannot be patched).
@@ -378,17 +379,13 @@ def cases():
 
 
 def _judge_noise_variance(source: str) -> None:
-    got = run_sandboxed(source, _NOISE_CASES, function="dropout_noise_variance")
-    raise_if_broken(got, "dropout_noise_variance")
-    namespace: dict = {}
-    exec(_NOISE_CASES, namespace)
-    values = {}
-    for (rates, convention), call in zip(namespace["cases"](), got["calls"]):
+    values, exact = {}, {}
+    for (rates, convention), out in judged_calls(source, _NOISE_CASES, "dropout_noise_variance"):
         text = f"dropout_noise_variance({rates}, {convention!r})"
-        error = call_error(call, "dropout_noise_variance")
-        if error is not None:
-            raise Verdict(f"{text} raised {error}")
-        values[text] = value = _number(call["out"], text)
+        values[text] = value = _number(out, text)
+        # each layer multiplies by an independent factor m / q of mean 1, with E[(m / q)²] = 1 / q
+        keep = [1 - rate if convention == "drop" else rate for rate in rates]
+        exact[text] = math.prod(1 / q for q in keep) - 1
         if value < 0:
             raise Verdict(f"{text} = {value:g}: a variance cannot be negative")
         if (rates, convention) in _NOISE_ZERO and value != 0:
@@ -399,11 +396,6 @@ def _judge_noise_variance(source: str) -> None:
         raise Verdict("dropping with probability 0.3 is keeping with probability 0.7, yet dropout_noise_variance("
                       "[0.3], 'drop') and dropout_noise_variance([0.7], 'keep') differ: read each rate in its "
                       "convention")
-    exact = {}
-    for rates, convention in namespace["cases"]():
-        # each layer multiplies by an independent factor m / q of mean 1, with E[(m / q)²] = 1 / q
-        keep = [1 - rate if convention == "drop" else rate for rate in rates]
-        exact[f"dropout_noise_variance({rates}, {convention!r})"] = math.prod(1 / q for q in keep) - 1
     text = f"dropout_noise_variance({_NOISE_MEASURED[0]}, {_NOISE_MEASURED[1]!r})"
     if not abs(values[text] / exact[text] - 1) < 0.02:
         raise Verdict(f"{text} = {values[text]:g}, but the measured variance is {exact[text]:.3f}: each layer "

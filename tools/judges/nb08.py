@@ -17,7 +17,8 @@ import math
 
 import numpy as np
 
-from judge import Verdict, array_of, call_error, number_of, raise_if_broken, raise_if_not_close, run_sandboxed
+from judge import (Verdict, array_of, call_error, judged_calls, number_of, raise_if_broken, raise_if_not_close,
+                   run_sandboxed)
 
 # The child's copies of NumPy functions, taken before the student's cell runs (which could
 # replace np.array and friends: the values sent back must not go through the student's code).
@@ -593,16 +594,8 @@ def _counted_warmup(momentum: float, mean: float, variance: float, tolerance: fl
 
 
 def _judge_warmup(source: str) -> None:
-    got = run_sandboxed(source, _WARMUP_CASES, function="running_warmup")
-    raise_if_broken(got, "running_warmup")
-    namespace: dict = {}
-    exec(_WARMUP_CASES, namespace)
-    for setting, call in zip(namespace["cases"](), got["calls"]):
+    for setting, out in judged_calls(source, _WARMUP_CASES, "running_warmup"):
         text = f"running_warmup{setting}"
-        error = call_error(call, "running_warmup")
-        if error is not None:
-            raise Verdict(f"{text} raised {error}")
-        out = call["out"]
         if "items" not in out or len(out["items"]) != 2:
             raise Verdict(f"running_warmup should return a pair {_WARMUP_NAMES}")
         for name, plain, truth in zip(_WARMUP_NAMES, out["items"], _counted_warmup(*setting)):

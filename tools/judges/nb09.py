@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from judge import (Verdict, array_of, call_error, number_of, raise_if_broken, raise_if_changed,
+from judge import (Verdict, array_of, call_error, judged_calls, number_of, raise_if_broken, raise_if_changed,
                    run_sandboxed)
 
 # ----------------------------------------------------------------------------------------
@@ -475,16 +475,8 @@ def _measured_steps(n: int, batch_size: int, num_epochs: int) -> tuple[int, int,
 
 
 def _judge_steps(source: str) -> None:
-    got = run_sandboxed(source, _STEPS_CASES, function="schedule_steps")
-    raise_if_broken(got, "schedule_steps")
-    namespace: dict = {}
-    exec(_STEPS_CASES, namespace)
-    for (n, batch_size, num_epochs), call in zip(namespace["cases"](), got["calls"]):
+    for (n, batch_size, num_epochs), out in judged_calls(source, _STEPS_CASES, "schedule_steps"):
         setting = f"n = {n}, batch_size = {batch_size}, num_epochs = {num_epochs}"
-        error = call_error(call, "schedule_steps")
-        if error is not None:
-            raise Verdict(f"schedule_steps raised {error.split(':')[0]} for {setting}:{error.partition(':')[2]}")
-        out = call["out"]
         if "items" not in out or len(out["items"]) != 3:
             raise Verdict(f"schedule_steps should return three numbers {_STEPS_NAMES}")
         values = [_whole_answer(plain, name) for plain, name in zip(out["items"], _STEPS_NAMES)]
