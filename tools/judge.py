@@ -260,6 +260,19 @@ def number_of(plain: dict | None, name: str) -> float:
     return float(array_of(plain, name))
 
 
+def answer_of(plain: dict | None, name: str) -> float:
+    """A student's number as ``checks.check_number`` takes it: defined, not None, not a bool,
+    one real and finite number; a Verdict for anything else."""
+    if plain is not None and plain.get("type") == "NoneType":
+        raise Verdict(f"{name} is None: replace None with your answer")
+    if plain is not None and plain.get("dtype", "").endswith("b1"):
+        raise Verdict(f"{name} should be a number, got bool")
+    value = number_of(plain, name)
+    if not math.isfinite(value):
+        raise Verdict(f"{name} should be a finite number, got {value}")
+    return value
+
+
 def items_of(plain: dict, name: str, length: int) -> list[dict]:
     """The ``length`` items of a tuple or list a child returned; a Verdict for anything else."""
     if "items" not in plain or len(plain["items"]) != length:
@@ -313,12 +326,16 @@ def call_error(call: dict, name: str, alone: str = "") -> str | None:
     return call["error"] + alone_hint(call["error"], alone)
 
 
-def judged_calls(source: str, inputs: str, function: str) -> Iterator[tuple[tuple, dict]]:
+def judged_calls(source: str, inputs: str, function: str, *, timeout: float = WALL_SECONDS,
+                 too_slow: str = "") -> Iterator[tuple[tuple, dict]]:
     """The student's ``function`` run on each case of ``inputs`` (its ``cases()``, made again
     here in the grading process): ``(case, out)`` for each call, ``out`` what the call
     returned as plain data; a Verdict if the process crashed, the cell raised or does not
-    define ``function``, or a call raised (named with its arguments)."""
-    got = run_sandboxed(source, inputs, function=function)
+    define ``function``, or a call raised (named with its arguments). ``too_slow`` is said
+    when the calls ran past ``timeout`` (a far case that only a formula answers in time)."""
+    got = run_sandboxed(source, inputs, function=function, timeout=timeout)
+    if too_slow and "crashed" in got:
+        raise Verdict(f"{function} did not return ({got['crashed']}): {too_slow}")
     raise_if_broken(got, function)
     namespace: dict = {"np": np, "math": math}
     exec(inputs, namespace)

@@ -117,6 +117,9 @@ ANSWERS = {
             (ALL_DEAD + "    return 0.5 ** (num_inputs * hidden)\n", r"p_all_dead\(2, 4, '±1'\) = 0\.00390625 is not the probability"),
             # "one in 256" written as 256
             (ALL_DEAD + "    return 2 ** (num_inputs * hidden)\n", r"a probability lies between 0 and 1"),
+            # right for 0/1, but False for ±1 (a conditional expression's other branch): not a number
+            (ALL_DEAD + "    return 0.5 ** (num_inputs * hidden) if coding == '0/1' else False\n",
+             r"p_all_dead\(2, 4, '±1'\) should be a number, got bool"),
         ],
         # the fraction counted on the package's fresh layers rather than reasoned out
         "delegating": [

@@ -147,17 +147,17 @@ ANSWERS = {
             (NOISE_SIGNATURE
              + "    ps = [rate if convention == 'drop' else 1 - rate for rate in rates]\n"
              "    return sum(p / (1 - p) for p in ps)\n",
-             r"but the measured variance is 1\.\d{3}: each layer multiplies"),
+             r"but the (measured )?variance is 1\.\d{3}: each layer multiplies"),
             # the variance of the 0/1 mask, forgetting the 1 / (1 - p) scale
             (NOISE_SIGNATURE
              + "    qs = [1 - rate if convention == 'drop' else rate for rate in rates]\n"
              "    return math.prod(qs) * (1 - math.prod(qs))\n",
-             r"but the measured variance is 1\.\d{3}: each layer multiplies"),
+             r"but the (measured )?variance is 1\.\d{3}: each layer multiplies"),
             # the standard deviation instead of the variance
             (NOISE_SIGNATURE
              + "    qs = [1 - rate if convention == 'drop' else rate for rate in rates]\n"
              "    return math.sqrt(math.prod(1 / q for q in qs) - 1)\n",
-             r"but the measured variance is 1\.\d{3}: each layer multiplies"),
+             r"but the (measured )?variance is 1\.\d{3}: each layer multiplies"),
             # every rate read as a drop probability: the trap of notation
             (NOISE_SIGNATURE + "    return math.prod(1 / (1 - p) for p in rates) - 1\n",
              r"\(\[1\.0, 1\.0\], 'keep'\) raised ZeroDivisionError"),

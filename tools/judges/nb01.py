@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from judge import (Verdict, array_of, call_error, number_of, raise_if_broken, raise_if_changed,
+from judge import (Verdict, answer_of, array_of, call_error, number_of, raise_if_broken, raise_if_changed,
                    raise_if_not_close, run_sandboxed)
 
 # The notebook's helpers (cells 3 and 18), in NumPy: a solution may call them.
@@ -276,13 +276,8 @@ _COUNT_ALONE = ("the notebook's step, candidates and separating_lines, and mfs.l
 def _judge_separable_count(source: str) -> None:
     got = run_sandboxed(source, _COUNT_GIVEN, values=("separable_count",))
     raise_if_broken(got, None, _COUNT_ALONE)
-    value = got["values"].get("separable_count")
-    if value is None:
-        raise Verdict("your solution cell does not define separable_count")
-    if value.get("type") == "NoneType":
-        raise Verdict("separable_count is None: replace None with your answer")
-    count = number_of(value, "separable_count")
-    if not (math.isfinite(count) and count.is_integer() and 0 <= count <= 16):
+    count = answer_of(got["values"].get("separable_count"), "separable_count")
+    if not (count.is_integer() and 0 <= count <= 16):
         raise Verdict(f"separable_count is {count:.12g}: it should be a whole number from 0 to 16")
     if count != 14:
         raise Verdict("separable_count is not the number of two-input Boolean functions one step "

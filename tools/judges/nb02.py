@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 
-from judge import (Verdict, array_of, call_error, judged_calls, number_of, raise_if_broken, raise_if_not_close,
-                   run_sandboxed)
+from judge import (Verdict, answer_of, array_of, call_error, judged_calls, number_of, raise_if_broken,
+                   raise_if_not_close, run_sandboxed)
 
 
 def _namespace(code: str) -> dict:
@@ -205,9 +205,7 @@ def _judge_all_dead(source: str) -> None:
         setting = f"p_all_dead({num_inputs}, {hidden}, {coding!r})"
         if out.get("type") == "NoneType":
             raise Verdict(f"{setting} returned None: return the probability")
-        p = number_of(out, setting)
-        if not math.isfinite(p):
-            raise Verdict(f"{setting} should be a finite number, got {p}")
+        p = answer_of(out, setting)
         if not 0 <= p <= 1:
             raise Verdict(f"{setting} = {p:g}, but a probability lies between 0 and 1")
         # 0/1 bits: a unit is dead exactly when all its weights are negative (the unit inputs e_i give z = w_i);

@@ -9,8 +9,8 @@ import math
 
 import numpy as np
 
-from judge import (Verdict, alone_hint, array_of, call_error, judged_calls, number_of, raise_if_broken,
-                   raise_if_changed, raise_if_not_close, raise_if_unanswered, run_sandboxed)
+from judge import (Verdict, alone_hint, answer_of, array_of, call_error, judged_calls, number_of,
+                   raise_if_broken, raise_if_changed, raise_if_not_close, raise_if_unanswered, run_sandboxed)
 
 
 _DENSE_CASES = '''
@@ -139,10 +139,10 @@ def _judge_counting(source: str) -> None:
     for index, ((sizes, batch), out) in enumerate(judged_calls(source, _COUNTING_CASES, "count_network")):
         if "items" not in out or len(out["items"]) != 2:
             raise Verdict("count_network should return a pair (num_parameters, num_multiply_adds)")
-        parameters, products = (number_of(plain, name) for plain, name
+        parameters, products = (answer_of(plain, name) for plain, name
                                 in zip(out["items"], ("num_parameters", "num_multiply_adds")))
         for name, value in (("num_parameters", parameters), ("num_multiply_adds", products)):
-            if not (math.isfinite(value) and value == int(value) and value > 0):
+            if not (value == int(value) and value > 0):
                 raise Verdict(f"{name} should be a positive whole number, got {value:.12g} for sizes {sizes}")
         weights = sum(a * c for a, c in zip(sizes[:-1], sizes[1:]))
         biases = sum(sizes[1:])

@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from judge import (Verdict, alone_hint, array_of, call_error, number_of, raise_if_broken,
+from judge import (Verdict, alone_hint, answer_of, array_of, call_error, number_of, raise_if_broken,
                    raise_if_changed, raise_if_not_close, raise_if_unanswered, returned_pair, run_sandboxed)
 
 #: What a correct gradient's relative error against finite differences stays below, in float64
@@ -636,14 +636,7 @@ def _judge_predict_error(source: str) -> None:
 
     got = run_sandboxed(source, "", values=("predicted_error",))
     raise_if_broken(got, None)
-    plain = got["values"].get("predicted_error")
-    if plain is not None and plain.get("type") == "NoneType":
-        raise Verdict("predicted_error is None: replace None with your answer")
-    if plain is not None and plain.get("dtype", "").endswith("b1"):
-        raise Verdict("predicted_error should be a number, got bool")
-    value = number_of(plain, "predicted_error")
-    if not math.isfinite(value):
-        raise Verdict(f"predicted_error should be a finite number, got {value}")
+    value = answer_of(got["values"].get("predicted_error"), "predicted_error")
     if not 0 <= value <= 1:
         raise Verdict(f"predicted_error is {value:.12g}, but a relative error "
                       "‖a − n‖ / (‖a‖ + ‖n‖) lies between 0 and 1")
@@ -767,13 +760,7 @@ def drive(namespace, eps_fine, eps_coarse, order, formats):
 
 def _ratio_number(plain: dict, name: str, formats: str) -> float:
     """check_number's rules on one of the two ratios the child sent back."""
-    if plain.get("type") == "NoneType":
-        raise Verdict(f"{name} is None: replace None with your answer")
-    if plain.get("dtype", "").endswith("b1"):
-        raise Verdict(f"{name} should be a number, got bool")
-    value = number_of(plain, name)
-    if not math.isfinite(value):
-        raise Verdict(f"{name} should be a finite number, got {value}")
+    value = answer_of(plain, name)
     if not value > 0:
         raise Verdict(f"{name} is {value:.12g} for {formats}: a ratio of two steps or of two errors is positive")
     return value

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from judge import Verdict, array_of, call_error, number_of, raise_if_broken, run_sandboxed
+from judge import Verdict, answer_of, array_of, call_error, number_of, raise_if_broken, run_sandboxed
 
 
 def _returned_array(plain: dict, name: str, shape: tuple | None = None) -> np.ndarray:
@@ -275,26 +275,11 @@ def _judge_one_init(fan_in: int, fan_out: int, kind: str, tolerance: float, call
 
 # ---------------------------------------------------------------- predict_std
 
-def _number(plain: dict | None, name: str) -> float:
-    """A real, finite number (``checks.check_number``), from what the child returned."""
-    if plain is None:
-        raise Verdict(f"your solution cell does not define {name}")
-    if plain.get("type") == "NoneType":
-        raise Verdict(f"{name} is None: replace None with your answer")
-    if "bytes" not in plain or plain["shape"] or plain["dtype"][1] == "b":
-        got = ("a string" if "str" in plain else "a bool" if plain.get("dtype", " ")[1] == "b"
-               else "an array" if "bytes" in plain else plain.get("type", "a sequence or dict"))
-        raise Verdict(f"{name} should be a number, got {got}")
-    value = float(array_of(plain, name))
-    if not math.isfinite(value):
-        raise Verdict(f"{name} should be a finite number, got {value}")
-    return value
-
 
 def _judge_predict_std(source: str) -> None:
     got = run_sandboxed(source, "", values=("z10_std",))
     raise_if_broken(got, None)
-    value = _number(got["values"].get("z10_std"), "z10_std")
+    value = answer_of(got["values"].get("z10_std"), "z10_std")
     if not value > 0:
         raise Verdict(f"z10_std is {value}: a standard deviation is positive")
     # Var(z_1) = n Var(w) Var(x); each later ReLU layer multiplies it by n Var(w) / 2.

@@ -16,8 +16,8 @@ import math
 
 import numpy as np
 
-from judge import (NotAnswered, Verdict, alone_hint, array_of, call_error, number_of, raise_if_broken, returned_pair,
-                   run_sandboxed)
+from judge import (NotAnswered, Verdict, alone_hint, answer_of, array_of, call_error, number_of,
+                   raise_if_broken, returned_pair, run_sandboxed)
 
 # Run in the child (and, for the same inputs, in the grading process): the student's class,
 # driven over the check cells' cases. ``CLASS`` is put in front of it by the task.
@@ -433,7 +433,7 @@ def _judge_predict_kappa(source: str) -> None:
     names = ("kappa", "best_momentum", "steps_ratio")
     got = run_sandboxed(source, "", values=names)
     raise_if_broken(got, None)
-    kappa, momentum, ratio = (_number(got["values"].get(n), n) for n in names)
+    kappa, momentum, ratio = (answer_of(got["values"].get(n), n) for n in names)
     if kappa < 1:
         raise Verdict(f"kappa is {kappa:g}, but a condition number λmax/λmin is at least 1")
     if not 0 <= momentum < 1:
@@ -450,29 +450,6 @@ def _judge_predict_kappa(source: str) -> None:
     exact = np.log(np.sqrt(mu)) / np.log((k - 1) / (k + 1))
     if not abs(ratio / exact - 1) < 0.1:
         raise Verdict(f"steps_ratio = {ratio:g} does not follow from the two rates per step for this κ")
-
-
-def _number(plain: dict | None, name: str) -> float:
-    """check_number's rules on a value the child sent back: one real, finite number, not a bool."""
-    if plain is None:
-        raise Verdict(f"{name} is not defined by your solution cell")
-    if plain.get("type") == "NoneType":
-        raise Verdict(f"{name} is None: replace None with your answer")
-    if plain.get("dtype", "").endswith("b1") or "bytes" not in plain or plain["shape"]:
-        kind = "bool" if plain.get("dtype", "").endswith("b1") else None
-        raise Verdict(f"{name} should be a number, got {kind or _kind(plain)}")
-    value = float(array_of(plain, name))
-    if not math.isfinite(value):
-        raise Verdict(f"{name} should be a finite number, got {value}")
-    return value
-
-
-def _kind(plain: dict) -> str:
-    if "str" in plain:
-        return "a string"
-    if "bytes" in plain:
-        return f"an array of shape {tuple(plain['shape'])}"
-    return "a list or tuple" if "items" in plain else (plain.get("type") or "a dict")
 
 
 # ----------------------------------------------------------------------------------------
@@ -665,7 +642,7 @@ def _warmup_pair(mu: float, fraction: float, call: dict) -> tuple[float, float]:
     """The (steps, distance_ratio) one call returned, checked for form: a whole step number
     and a ratio of at least 1."""
     plain_steps, plain_ratio = returned_pair(call, f"momentum_warmup({mu}, {fraction})", ("steps", "distance_ratio"))
-    steps, ratio = _number(plain_steps, "steps"), _number(plain_ratio, "distance_ratio")
+    steps, ratio = answer_of(plain_steps, "steps"), answer_of(plain_ratio, "distance_ratio")
     if steps < 1 or steps != round(steps):
         raise Verdict(f"steps is {steps:g} for mu = {mu}, fraction = {fraction}: it is the number of a step, "
                       "a whole number 1, 2, 3, …")

@@ -17,8 +17,8 @@ import math
 
 import numpy as np
 
-from judge import (Verdict, array_of, call_error, judged_calls, number_of, raise_if_broken, raise_if_unanswered,
-                   run_sandboxed)
+from judge import (Verdict, answer_of, array_of, call_error, judged_calls, number_of, raise_if_broken,
+                   raise_if_unanswered, run_sandboxed)
 
 # Captured in the child before the student's code runs: replacing np.sum, np.array_equal or
 # a builtin afterwards changes none of these (ufuncs and C functions cannot be patched).
@@ -351,21 +351,6 @@ def _judge_backward(result: dict) -> None:
 
 # ---------------------------------------------------------------- the noise of stacked dropout layers
 
-def _number(plain: dict | None, name: str) -> float:
-    """A real, finite number (``checks.check_number``), from what the child returned."""
-    if plain is None:
-        raise Verdict(f"your solution cell does not define {name}")
-    if plain.get("type") == "NoneType":
-        raise Verdict(f"{name} is None: replace None with your answer")
-    if "bytes" not in plain or plain["shape"] or plain["dtype"][1] == "b":
-        got = ("a string" if "str" in plain else "a bool" if "bytes" in plain and plain["dtype"][1] == "b"
-               else "an array" if "bytes" in plain else plain.get("type", "a sequence or dict"))
-        raise Verdict(f"{name} should be a number, got {got}")
-    value = float(array_of(plain, name))
-    if not math.isfinite(value):
-        raise Verdict(f"{name} should be a finite number, got {value}")
-    return value
-
 
 # the check's visible cases first (a variance of 0, the two notations, the measured stack), then
 # stacks the notebook never runs
@@ -382,7 +367,7 @@ def _judge_noise_variance(source: str) -> None:
     values, exact = {}, {}
     for (rates, convention), out in judged_calls(source, _NOISE_CASES, "dropout_noise_variance"):
         text = f"dropout_noise_variance({rates}, {convention!r})"
-        values[text] = value = _number(out, text)
+        values[text] = value = answer_of(out, text)
         # each layer multiplies by an independent factor m / q of mean 1, with E[(m / q)²] = 1 / q
         keep = [1 - rate if convention == "drop" else rate for rate in rates]
         exact[text] = math.prod(1 / q for q in keep) - 1
@@ -398,7 +383,7 @@ def _judge_noise_variance(source: str) -> None:
                       "convention")
     text = f"dropout_noise_variance({_NOISE_MEASURED[0]}, {_NOISE_MEASURED[1]!r})"
     if not abs(values[text] / exact[text] - 1) < 0.02:
-        raise Verdict(f"{text} = {values[text]:g}, but the measured variance is {exact[text]:.3f}: each layer "
+        raise Verdict(f"{text} = {values[text]:g}, but the variance is {exact[text]:.3f}: each layer "
                       "multiplies the signal by its own independent factor, 0 or 1 / (1 - p)")
     for text, value in values.items():
         if not math.isclose(value, exact[text], rel_tol=1e-9, abs_tol=1e-12):
