@@ -359,6 +359,26 @@ ANSWERS = {
             (WARMUP + "    return (math.ceil(math.log(tolerance / abs(mean)) / math.log(momentum)),\n"
                       "            max(0, math.ceil(math.log(tolerance / abs(1 - variance)) / math.log(momentum))))\n",
              r"mean_batches = 66 for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\)"),
+            # rounded to the nearest batch: right at the check's setting (43.7 and 42.6), too few at 298.07;
+            # the hidden setting's message says which way, not the count
+            (WARMUP + "    gap_v = abs(1 - variance) / variance\n"
+                      "    return (round(math.log(tolerance) / math.log(momentum)),\n"
+                      "            max(0, round(math.log(tolerance / gap_v) / math.log(momentum))))\n",
+             r"mean_batches = 298 for running_warmup\(0\.99, 5\.0, 0\.25, 0\.05\), too few: mfs\.BatchNorm gets there later$"),
+            # right counts, but False for "no batch needed" (a short-circuit `and`): not a number
+            (WARMUP + "    gap_v = abs(1 - variance) / variance\n"
+                      "    return (math.ceil(math.log(tolerance) / math.log(momentum)),\n"
+                      "            gap_v > tolerance and math.ceil(math.log(tolerance / gap_v) / math.log(momentum)))\n",
+             r"variance_batches should be a number, got bool"),
+            # the counts right, by a loop over the batches: a momentum of 1 - 1e-9 needs billions of them
+            (WARMUP + "    counts = []\n"
+                      "    for value, target in ((0.0, mean), (1.0, variance)):\n"
+                      "        t = 0\n"
+                      "        while abs(value - target) > tolerance * abs(target):\n"
+                      "            value, t = momentum * value + (1 - momentum) * target, t + 1\n"
+                      "        counts.append(t)\n"
+                      "    return tuple(counts)\n",
+             r"billions of batches, more than a loop can count; write each count as a formula"),
         ],
         # judged outside the kernel (tools/judges/nb08.py): counted with the package's BatchNorm
         "delegating": [

@@ -203,12 +203,20 @@ ANSWERS = {
             # half of the decay rounded down: right only when it is even
             (STEPS + "    per_epoch = -(-n // batch_size)\n"
                      "    return per_epoch, n - (per_epoch - 1) * batch_size, per_epoch + (num_epochs - 1) * per_epoch // 2\n",
-             r"half_lr_step = 3151 for n = 55000, batch_size = 96"),
+             r"half_lr_step = 3151 for n = 55000, batch_size = 96, num_epochs = 10, too few for the loop and the schedule$"),
             # steps counted from 1
             (STEPS + "    per_epoch = -(-n // batch_size)\n"
                      "    return per_epoch, n - (per_epoch - 1) * batch_size, "
                      "per_epoch + ((num_epochs - 1) * per_epoch + 1) // 2 + 1\n",
              r"half_lr_step = 1027 for n = 55000"),
+            # right, by scanning the schedule's formula step by step: a trillion steps take too long
+            (STEPS + "    per_epoch = -(-n // batch_size)\n"
+                     "    warmup, total = per_epoch, num_epochs * per_epoch\n"
+                     "    t = warmup\n"
+                     "    while 0.5 * (1 + math.cos(math.pi * (t - warmup) / (total - warmup))) > 0.5:\n"
+                     "        t += 1\n"
+                     "    return per_epoch, n - (per_epoch - 1) * batch_size, t\n",
+             r"a trillion steps, more than a loop can scan; predict each number with arithmetic"),
         ],
         "delegating": [
             STEPS + "    import mlp_from_scratch as mfs\n"

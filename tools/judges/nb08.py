@@ -17,8 +17,8 @@ import math
 
 import numpy as np
 
-from judge import (Verdict, array_of, call_error, judged_calls, number_of, raise_if_broken, raise_if_not_close,
-                   run_sandboxed)
+from judge import (Verdict, answer_of, array_of, call_error, judged_calls, raise_if_broken,
+                   raise_if_not_close, run_sandboxed)
 
 # The child's copies of NumPy functions, taken before the student's cell runs (which could
 # replace np.array and friends: the values sent back must not go through the student's code).
@@ -593,17 +593,50 @@ def _counted_warmup(momentum: float, mean: float, variance: float, tolerance: fl
     return counts[0], counts[1]
 
 
+# a momentum whose warm-up lasts billions of batches: only a formula answers it in time
+_WARMUP_FAR = """
+def cases():
+    return [(1 - 1e-9, 3.0, 4.0, 0.01)]
+"""
+
+
+def _closed_form_warmup(momentum: float, mean: float, variance: float, tolerance: float) -> tuple[int, int]:
+    """After t batches a running value is target + (start − target)·momentum^t: the first t at which
+    the gap is within tolerance·|target|, for the mean (from 0) and the variance (from 1)."""
+    def batches(start: float, target: float) -> int:
+        gap, allowed = abs(start - target), tolerance * abs(target)
+        return 0 if gap <= allowed else math.ceil(math.log(allowed / gap) / math.log(momentum))
+
+    return batches(0.0, mean), batches(1.0, variance)
+
+
+def _warmup_counts(setting: tuple, out: dict) -> list[float]:
+    """The pair one call returned, checked for form: two whole numbers of at least 0."""
+    if "items" not in out or len(out["items"]) != 2:
+        raise Verdict(f"running_warmup should return a pair {_WARMUP_NAMES}")
+    values = [answer_of(plain, name) for plain, name in zip(out["items"], _WARMUP_NAMES)]
+    for name, value in zip(_WARMUP_NAMES, values):
+        if value != int(value) or value < 0:
+            raise Verdict(f"{name} = {value:g} for running_warmup{setting}: it counts batches, a whole number "
+                          "of at least 0")
+    return values
+
+
 def _judge_warmup(source: str) -> None:
-    for setting, out in judged_calls(source, _WARMUP_CASES, "running_warmup"):
-        text = f"running_warmup{setting}"
-        if "items" not in out or len(out["items"]) != 2:
-            raise Verdict(f"running_warmup should return a pair {_WARMUP_NAMES}")
-        for name, plain, truth in zip(_WARMUP_NAMES, out["items"], _counted_warmup(*setting)):
-            value = number_of(plain, name)
-            if not (math.isfinite(value) and value == int(value) and value >= 0):
-                raise Verdict(f"{name} = {value:g} for {text}: it counts batches, a whole number of at least 0")
+    for index, (setting, out) in enumerate(judged_calls(source, _WARMUP_CASES, "running_warmup")):
+        for name, value, truth in zip(_WARMUP_NAMES, _warmup_counts(setting, out), _counted_warmup(*setting)):
             if value != truth:
-                raise Verdict(f"{name} = {value:g} for {text}, but mfs.BatchNorm gets there after {truth} batches")
+                # the notebook's own setting shows the count; elsewhere only the direction is said
+                said = (f"but mfs.BatchNorm gets there after {truth} batches" if index == 0 else
+                        f"too {'many' if value > truth else 'few'}: mfs.BatchNorm gets there "
+                        f"{'sooner' if value > truth else 'later'}")
+                raise Verdict(f"{name} = {value:g} for running_warmup{setting}, {said}")
+    for setting, out in judged_calls(source, _WARMUP_FAR, "running_warmup", timeout=10,
+                                     too_slow="that warm-up lasts billions of batches, more than a loop can "
+                                              "count; write each count as a formula"):
+        if _warmup_counts(setting, out) != list(_closed_form_warmup(*setting)):
+            raise Verdict(f"running_warmup{setting} is not the warm-up of a momentum that close to 1: is your "
+                          "formula exact for every momentum, or does it only hold for some?")
 
 
 TASKS = {
