@@ -116,9 +116,10 @@ assignments: $(VENV)/.ready-dev  ## the nbgrader student release, in course/rele
 # Autograde every submission in course/submitted/ with WORKERS nbgrader processes at once, on
 # the gradebook at DB (PostgreSQL for more than one worker; INSTRUCTORS.md).
 WORKERS ?= 2
-grade: $(VENV)/.ready-dev  ## autograde the whole class in parallel: WORKERS=4 DB=postgresql+psycopg://…
+grade: $(VENV)/.ready-dev  ## autograde the whole class in parallel: WORKERS=4 DB=postgresql+psycopg://… [JUDGE_ONLY=1]
 	@test -n "$(DB)" || { echo "make grade needs DB=<the gradebook's SQLAlchemy URL> (see INSTRUCTORS.md)"; exit 2; }
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tools/grade.py --workers $(WORKERS) --db "$(DB)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tools/grade.py --workers $(WORKERS) --db "$(DB)" \
+		$(if $(filter 1,$(JUDGE_ONLY)),--judge-only)
 
 bench: $(VENV)/.ready-lab  ## the speed benchmark [ARGS=--quick]
 	$(BIN)/python benchmarks/benchmark.py $(ARGS)

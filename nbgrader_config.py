@@ -46,6 +46,11 @@ c.Execute.timeout = 600
 #   replace the checks: right after the notebook has run, their test cells get its verdict.
 c.GradingExecute.extra_arguments = [
     f"--InteractiveShellApp.exec_files={[os.path.join(TOOLS, 'grading_kernel.py')]!r}"]
-c.Autograde.autograde_preprocessors = [GradingExecute, JudgeTasks, IgnorePattern,
-                                       ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-                                       AssignLatePenalties, CheckCellMetadata]
+# MLPFS_JUDGE_ONLY=1 (tools/grade.py --judge-only): the same points, since every task is
+# judged, without running the notebooks: seconds per student instead of minutes. The
+# feedback then holds each task's verdict but none of the notebook's outputs.
+JUDGE_ONLY = os.environ.get("MLPFS_JUDGE_ONLY") == "1"
+c.JudgeTasks.judge_only = JUDGE_ONLY
+c.Autograde.autograde_preprocessors = ([] if JUDGE_ONLY else [GradingExecute]) + [
+    JudgeTasks, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata]

@@ -1,7 +1,9 @@
-"""Autograding throughput: students per hour for 1, 2 and 4 parallel nbgrader workers.
+"""Autograding throughput: students per hour for 1, 2 and 4 parallel nbgrader workers, with
+the notebooks run (full) and by the judges alone (judge-only), side by side.
 
     python benchmarks/grading.py                                  # the whole series, 4 students
     python benchmarks/grading.py --notebooks notebooks/03_*.ipynb --students 8 --workers 1 2
+    python benchmarks/grading.py --modes judge-only --workers 1 2
 
 A throw-away course gets one assignment per notebook; every simulated student submits the
 solution notebooks (the slowest case: every cell runs to the end). The gradebook is a
@@ -9,7 +11,9 @@ throw-away PostgreSQL cluster on a Unix socket (tools/throwaway_postgres.py), so
 workers can write to it. For each worker count, tools/grade.py grades every student afresh
 and the script prints the wall time, seconds per student and students per hour; it also
 prints the series' plain Run All time (each notebook executed once by nbclient, without
-nbgrader), the floor that one student's grading cannot go below with one worker.
+nbgrader), the floor that one student's full grading cannot go below with one worker. Both
+modes grade the same submissions in the same run, so their ratio is what the machine's load
+cannot move much.
 
 ``--rounds R`` grades every student R times for each worker count, and after each round
 counts the **stalls**: cells of the autograded notebooks that nbgrader interrupted at its
@@ -75,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                         default=sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
     parser.add_argument("--students", type=int, default=4)
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2, 4])
+    parser.add_argument("--modes", nargs="*", choices=["full", "judge-only"], default=["full", "judge-only"])
     parser.add_argument("--rounds", type=int, default=1,
                         help="grade every student this many times for each worker count")
     parser.add_argument("--no-run-all", action="store_true",
@@ -97,23 +102,29 @@ def main(argv: list[str] | None = None) -> int:
                     folder = root / "submitted" / student / name
                     folder.mkdir(parents=True)
                     shutil.copy(root / "source" / name / notebook.name, folder)
-            stalls = 0
+            stalls, per_student = 0, {}
             for workers in args.workers:
-                for round_ in range(1, args.rounds + 1):
-                    shutil.rmtree(root / "autograded", ignore_errors=True)
-                    start = time.perf_counter()
-                    results = grade.grade(root, db, students, workers)
-                    seconds = time.perf_counter() - start
-                    failed = [r.student for r in results if not r.ok]
-                    errors = errors_in(root / "autograded")
-                    stalls += sum(n for kind, n in errors.items() if kind.startswith("stall"))
-                    print(f"{workers} worker(s), round {round_}: {len(students)} students in "
-                          f"{seconds:.0f} s, {seconds / len(students):.0f} s per student, "
-                          f"{3600 * len(students) / seconds:.0f} students per hour, slowest "
-                          f"student {max(r.seconds for r in results):.0f} s; "
-                          f"cells with errors: {dict(errors) or 'none'}"
-                          + (f"; FAILED: {failed}" if failed else ""), flush=True)
-            gradings = len(students) * len(notebooks) * args.rounds * len(args.workers)
+                for mode in args.modes:
+                    for round_ in range(1, args.rounds + 1):
+                        shutil.rmtree(root / "autograded", ignore_errors=True)
+                        start = time.perf_counter()
+                        results = grade.grade(root, db, students, workers, judge_only=mode == "judge-only")
+                        seconds = time.perf_counter() - start
+                        per_student[workers, mode] = seconds / len(students)
+                        failed = [r.student for r in results if not r.ok]
+                        errors = errors_in(root / "autograded")
+                        stalls += sum(n for kind, n in errors.items() if kind.startswith("stall"))
+                        print(f"{mode}, {workers} worker(s), round {round_}: {len(students)} students in "
+                              f"{seconds:.0f} s, {seconds / len(students):.1f} s per student, "
+                              f"{3600 * len(students) / seconds:.0f} students per hour, slowest "
+                              f"student {max(r.seconds for r in results):.0f} s; "
+                              f"cells with errors: {dict(errors) or 'none'}"
+                              + (f"; FAILED: {failed}" if failed else ""), flush=True)
+                if {"full", "judge-only"} <= set(args.modes):
+                    print(f"{workers} worker(s): judge-only grades "
+                          f"{per_student[workers, 'full'] / per_student[workers, 'judge-only']:.0f} times "
+                          "as fast as full", flush=True)
+            gradings = len(students) * len(notebooks) * args.rounds * len(args.workers) * len(args.modes)
             print(f"{gradings} notebook gradings, {stalls} stalls")
     return 1 if stalls else 0
 

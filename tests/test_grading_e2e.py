@@ -14,6 +14,9 @@ grade), all generated in one ``nbgrader generate_assignment "*"`` run and all gr
   network builds on the earlier ones): it loses the points of that task's failing test
   cells and no other.
 
+The three are then graded again with ``MLPFS_JUDGE_ONLY=1`` (``tools/grade.py --judge-only``):
+by the judges alone, without running the notebooks, every test cell must get the same points.
+
 Grades are read from nbgrader's gradebook. Notebooks without graded tasks are skipped with
 the reason. The course uses the repository's ``nbgrader_config.py`` (timeouts) with another
 root; MNIST is found through the installed package.
@@ -87,6 +90,7 @@ class Course:
     root: Path
     seconds: float
     graded: dict[tuple[str, str], Graded]              # (student, assignment) -> Graded
+    judge_only: dict[tuple[str, str], dict]            # (student, assignment) -> Graded.cells
     wrong: dict[str, tuple[str, str] | None]           # assignment -> (task, regex) or None
 
 
@@ -132,18 +136,26 @@ def course(tmp_path_factory) -> Course:
     course_tool.nbgrader("autograde", "*", "--force", root=root)
     seconds = time.perf_counter() - start
 
-    graded = {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "mlp_from_scratch") as gb:
-        for notebook, name in zip(GRADED, names):
-            for student in STUDENTS:
-                sub = gb.find_submission_notebook(notebook.stem, name, student)
-                graded[student, name] = Graded(
-                    sub.score, sub.max_score,
-                    {g.name: (g.score, g.max_score) for g in sub.grades},
-                    _errors(root / "autograded" / student / name / notebook.name))
+    def read_grades() -> dict[tuple[str, str], Graded]:
+        graded = {}
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "mlp_from_scratch") as gb:
+            for notebook, name in zip(GRADED, names):
+                for student in STUDENTS:
+                    sub = gb.find_submission_notebook(notebook.stem, name, student)
+                    graded[student, name] = Graded(
+                        sub.score, sub.max_score,
+                        {g.name: (g.score, g.max_score) for g in sub.grades},
+                        _errors(root / "autograded" / student / name / notebook.name))
+        return graded
+
+    graded = read_grades()
+    start = time.perf_counter()
+    course_tool.nbgrader("autograde", "*", "--force", root=root, env={"MLPFS_JUDGE_ONLY": "1"})
+    judge_seconds = time.perf_counter() - start
+    judge_only = {key: g.cells for key, g in read_grades().items()}
     print(f"\ngenerate + autograde of {len(GRADED)} notebooks x {len(STUDENTS)} students: "
-          f"{seconds:.0f} s")
-    return Course(root, seconds, graded,
+          f"{seconds:.0f} s; autograde by the judges alone: {judge_seconds:.0f} s")
+    return Course(root, seconds, graded, judge_only,
                   {k: (v[0], v[2]) if v else None for k, v in wrong.items()})
 
 
@@ -206,3 +218,10 @@ def test_one_wrong_answer_loses_exactly_its_tasks_points(course, notebook):
     assert errors and errors[0][1] in CHECK_FAILED and re.search(regex, errors[0][2], re.I), \
         f"{task}: expected a check's message matching {regex!r}, got {errors[:1]}"
     assert [e for e in graded.errors if e[0] not in {task, *of_task}] == []
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_judge_only_grading_gives_every_cell_the_same_points(course, notebook):
+    _skip_ungraded(notebook)
+    for student in STUDENTS:
+        assert course.judge_only[student, notebook.stem] == course.graded[student, notebook.stem].cells, student

@@ -158,3 +158,15 @@ def test_every_graded_task_of_the_series_is_judged():
     graded = {t.grade_id for path in notebooks
               for t in nbgrader_cells.tasks(nbformat.read(path, as_version=4))}
     assert graded == set(judge.tasks()), "a task not judged, or a judge for no task"
+
+
+def test_judge_only_grading_refuses_a_graded_cell_no_judge_decides():
+    # unexecuted, such a cell would keep no output, and nbgrader would count it as passed
+    solution = nbformat.v4.new_code_cell("def f(x):\n    return x\n", metadata={"nbgrader": {
+        "grade_id": "nb03_counting", "solution": True, "grade": False}})
+    graded = nbformat.v4.new_code_cell("assert f(1) == 1\n", metadata={"nbgrader": {
+        "grade_id": "nb99_unjudged_check", "grade": True, "points": 1}})
+    notebook = nbformat.v4.new_notebook(cells=[solution, graded])
+    with pytest.raises(ValueError, match="'nb99_unjudged_check' belongs to no judged task"):
+        judge.JudgeTasks(judge_only=True).preprocess(notebook, {})
+    judge.JudgeTasks().preprocess(notebook, {})    # after the kernel ran it, its output decides

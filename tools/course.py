@@ -25,13 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT = ROOT / "course"
 
 
-def nbgrader(*args: str, root: Path, check: bool = True) -> subprocess.CompletedProcess:
-    """Run ``nbgrader *args`` on the course in ``root`` with the repository's config.
+def nbgrader(*args: str, root: Path, check: bool = True,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``nbgrader *args`` on the course in ``root`` with the repository's config, and
+    ``env`` added to the environment (``MLPFS_JUDGE_ONLY``, which nbgrader_config.py reads).
 
     nbgrader calls ``alembic`` through PATH, so this Python's ``bin/`` goes first on PATH.
     """
     bin_dir = Path(sys.executable).parent
-    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = dict(os.environ, **(env or {}), PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     command = [str(bin_dir / "nbgrader"), *args, f"--CourseDirectory.root={root}"]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     if check and result.returncode != 0:

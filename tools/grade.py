@@ -2,7 +2,8 @@
 
     python tools/grade.py --workers 4 --db postgresql+psycopg://grader@dbhost/gradebook
     python tools/grade.py --root /srv/course --workers 2 --db ... --students alice bob
-    make grade WORKERS=4 DB=postgresql+psycopg://...
+    python tools/grade.py --judge-only --workers 2 --db ...
+    make grade WORKERS=4 DB=postgresql+psycopg://... [JUDGE_ONLY=1]
 
 ``nbgrader autograde`` grades one submission after another in one process. This tool runs
 ``--workers`` of them side by side, each taking the next student from a queue and grading
@@ -12,6 +13,10 @@ server database SQLAlchemy reaches), not the default SQLite file, which takes on
 time (``--workers 1`` works with it). The assignments must already be in that gradebook
 (``nbgrader generate_assignment`` run with the same ``--CourseDirectory.db_url``); the
 students are added before any worker starts, so no two workers create the same row.
+
+``--judge-only`` does not run the notebooks: every task is judged outside the kernel
+(tools/judge.py), and the points are the judges' in either mode, so they are the same; the
+feedback then shows each task's verdict without the notebook's outputs.
 
 A worker that fails (nbgrader's exit code) is reported with the end of its log and makes
 the exit code 1; the other students are graded all the same.
@@ -55,10 +60,11 @@ def add_students(db_url: str, course_id: str, students: list[str]) -> None:
             gb.update_or_create_student(student)
 
 
-def grade(root: Path, db_url: str, students: list[str], workers: int,
-          extra: tuple[str, ...] = (), course_id: str = "mlp_from_scratch") -> list[Result]:
-    """Autograde every assignment of every student in ``students``, ``workers`` at a time;
-    one Result per student, in the order they finished."""
+def grade(root: Path, db_url: str, students: list[str], workers: int, judge_only: bool = False,
+          course_id: str = "mlp_from_scratch") -> list[Result]:
+    """Autograde every assignment of every student in ``students``, ``workers`` at a time
+    (``judge_only``: by the judges alone, without running the notebooks); one Result per
+    student, in the order they finished."""
     add_students(db_url, course_id, students)
     todo: queue.Queue[str] = queue.Queue()
     for student in students:
@@ -74,7 +80,8 @@ def grade(root: Path, db_url: str, students: list[str], workers: int,
                 return
             start = time.perf_counter()
             done = nbgrader("autograde", "*", "--student", student, "--force",
-                            f"--CourseDirectory.db_url={db_url}", *extra, root=root, check=False)
+                            f"--CourseDirectory.db_url={db_url}", root=root, check=False,
+                            env={"MLPFS_JUDGE_ONLY": "1" if judge_only else "0"})
             result = Result(student, time.perf_counter() - start, done.returncode == 0,
                             done.stdout[-3000:] + done.stderr[-6000:])
             with lock:
@@ -96,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the gradebook's SQLAlchemy URL (PostgreSQL for more than one worker)")
     parser.add_argument("--workers", type=int, default=2, help="nbgrader processes at once")
     parser.add_argument("--students", nargs="*", help="default: every folder in submitted/")
+    parser.add_argument("--judge-only", action="store_true",
+                        help="grade by the judges alone, without running the notebooks")
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error(f"--workers must be at least 1, got {args.workers}")
@@ -107,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     if not students:
         parser.error(f"no students: {root / 'submitted'} has no student folders")
     start = time.perf_counter()
-    results = grade(root, args.db, students, args.workers)
+    results = grade(root, args.db, students, args.workers, args.judge_only)
     seconds = time.perf_counter() - start
     for r in sorted(results, key=lambda r: r.student):
         print(f"{r.student}: {'graded' if r.ok else 'FAILED'} in {r.seconds:.0f} s")

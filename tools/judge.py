@@ -20,7 +20,9 @@ student's feedback), ``JudgeTasks`` re-decides the test cells of every judged ta
    failed judgement becomes one error whose message is what the student reads.
 
 A task not in ``tasks()`` (``tools/judges/``) is graded by its test cells in the kernel, as before.
-``nbgrader_config.py`` puts ``JudgeTasks`` right after nbgrader's ``Execute``.
+``nbgrader_config.py`` puts ``JudgeTasks`` right after nbgrader's ``Execute``; or, with
+``MLPFS_JUDGE_ONLY=1`` (``tools/grade.py --judge-only``), in its place: the points are the
+judges' either way, so the notebook need not run (``JudgeTasks.judge_only``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from nbgrader_cells import CHECK_ID  # noqa: E402
+
+from traitlets import Bool  # noqa: E402 (Jupyter's configuration library, always installed with it)
 
 try:   # nbgrader is there when grading; the judge itself works without it (tests)
     from nbgrader.preprocessors import Execute, NbGraderPreprocessor
@@ -416,7 +420,14 @@ def judge_source(grade_id: str, source: str) -> Verdict | None:
 
 class JudgeTasks(NbGraderPreprocessor):
     """After nbgrader's Execute: every test cell of a judged task gets the judge's verdict
-    in place of whatever the kernel printed or raised."""
+    in place of whatever the kernel printed or raised.
+
+    With ``judge_only`` the notebook was not executed, so a test cell without a verdict
+    would keep no output and nbgrader would count it as passed: every graded cell must then
+    belong to a judged task, or the notebook is not graded at all (an error, not points)."""
+
+    judge_only = Bool(False, help="the notebook was not executed: every graded cell must be "
+                                   "a judged task's").tag(config=True)
 
     def preprocess(self, nb, resources):
         sources = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
@@ -428,6 +439,9 @@ class JudgeTasks(NbGraderPreprocessor):
             task = _task_of(meta.get("grade_id", "")) if meta.get("grade") else None
             if task in verdicts:
                 cell.outputs = _outputs(verdicts[task])
+            elif meta.get("grade") and self.judge_only:
+                raise ValueError(f"graded cell {meta.get('grade_id')!r} belongs to no judged task: "
+                                 "grade this notebook without --judge-only, so that its kernel runs")
         return nb, resources
 
 
