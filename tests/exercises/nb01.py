@@ -8,6 +8,21 @@ EPOCH_SIGNATURE = "def perceptron_epoch(X, y, w, b, lr):\n"
 GRADIENT_SIGNATURE = "def neuron_gradients(X, y, w, b):\n"
 BCE_SIGNATURE = "def bce_with_logits(z, y):\n"
 INF_SIGNATURE = "def inf_logit(significant_bits):\n"
+SEPARABLE_SIGNATURE = "def is_separable(outputs):\n"
+
+
+def _separable_grid(weights: str, biases: str) -> str:
+    """is_separable by a search over integer weights in ``weights`` and biases in ``biases`` (Python
+    expressions in n), all weight vectors at once for each bias."""
+    return ("import itertools\n\n\n" + SEPARABLE_SIGNATURE
+            + "    n = len(outputs).bit_length() - 1\n"
+            "    X = np.array(list(itertools.product([0, 1], repeat=n)))\n"
+            f"    W = np.array(list(itertools.product({weights}, repeat=n)))\n"
+            f"    for b in {biases}:\n"
+            "        fires = (X @ W.T + b > 0).astype(int)\n"
+            "        if np.any(np.all(fires == np.asarray(outputs)[:, None], axis=0)):\n"
+            "            return True\n"
+            "    return False\n")
 
 ANSWERS = {
     "nb01_perceptron_epoch": {
@@ -243,19 +258,93 @@ ANSWERS = {
         ],
     },
     "nb01_separable_count": {
-        "correct": ["separable_count = 16 - 2  # all but XOR and XNOR\n",
-                    "separable_count = 14.0\n"],
-        "wrong": [("separable_count = 15  # all but XOR\n", r"not the number of two-input"),
-                  ("separable_count = 16\n", r"not the number of two-input"),
-                  ("separable_count = 4  # AND, OR, NAND, NOR\n", r"not the number of two-input"),
-                  ("separable_count = 14.5\n", r"should be a whole number"),
-                  ("separable_count = '14'\n", r"should be a number")],
-        # the notebook's brute-force search, run on the package's truth tables
+        "correct": [
+            # every weight vector and every integer bias at once: a (rows, weights, biases) array of outputs
+            "import itertools\n\n\n" + SEPARABLE_SIGNATURE + (
+                "    outputs = np.asarray(outputs)\n"
+                "    n = len(outputs).bit_length() - 1\n"
+                "    X = np.array(list(itertools.product([0, 1], repeat=n)))\n"
+                "    W = np.array(list(itertools.product([-3, -2, -1, 0, 1, 2, 3], repeat=n)))\n"
+                "    biases = np.arange(-3 * n, 3 * n + 2)\n"
+                "    fires = (X @ W.T)[:, :, None] + biases[None, None, :] > 0\n"
+                "    return bool((fires == (outputs == 1)[:, None, None]).all(axis=0).any())\n"),
+            # the perceptron rule, capped at 100 epochs, in plain Python (converges within 38 for n <= 4)
+            "import itertools\n\n\n" + SEPARABLE_SIGNATURE + (
+                "    n = len(outputs).bit_length() - 1\n"
+                "    rows = list(itertools.product([0, 1], repeat=n))\n"
+                "    targets = [int(t) for t in outputs]\n"
+                "    w, b = [0] * n, 0\n"
+                "    for epoch in range(100):\n"
+                "        mistakes = 0\n"
+                "        for x, t in zip(rows, targets):\n"
+                "            error = t - (1 if sum(wi * xi for wi, xi in zip(w, x)) + b > 0 else 0)\n"
+                "            if error:\n"
+                "                mistakes += 1\n"
+                "                w = [wi + error * xi for wi, xi in zip(w, x)]\n"
+                "                b += error\n"
+                "        if mistakes == 0:\n"
+                "            return True\n"
+                "    return False\n"),
+        ],
+        "wrong": [
+            # weights in {-1, 0, 1}: enough for two inputs, not for 'not (x1 or (x2 and x3))', which needs a 2
+            (_separable_grid("range(-1, 2)", "range(-n - 1, n + 2)"),
+             r"is False, but one step neuron computes this function of 3 inputs: your search missed its weights"),
+            # weights in {-2, ..., 2}: enough for three inputs, not for step(3 x1 + 2 x2 + x3 + x4 - 4)
+            (_separable_grid("range(-2, 3)", "range(-2 * n - 1, 2 * n + 2)"),
+             r"is False, but one step neuron computes this function of 4 inputs: your search missed its weights"),
+            # the bias from the weights' grid: with weights up to 3, step(3 x1 + 2 x2 + x3 + x4 - 4) needs b = -4
+            (_separable_grid("range(-3, 4)", "range(-3, 4)"),
+             r"is False, but one step neuron computes this function of 4 inputs: your search missed its weights"),
+            # "everything but XOR": right for two inputs, wrong for three-input parities
+            (SEPARABLE_SIGNATURE
+             + "    return not (len(outputs) == 4 and list(outputs) in ([0, 1, 1, 0], [1, 0, 0, 1]))\n",
+             r"is_separable\(\[0, 1, 1, 0, 0, 0, 0, 0\]\) is True, but no step neuron computes this function of 3"),
+            # constant functions left out: 'they have no line'
+            ("import itertools\n\n\n" + SEPARABLE_SIGNATURE + (
+                "    outputs = np.asarray(outputs)\n"
+                "    if outputs.min() == outputs.max():\n"
+                "        return False\n"
+                "    X = np.array(list(itertools.product([0, 1], repeat=len(outputs).bit_length() - 1)))\n"
+                "    Z = X @ np.array(list(itertools.product(range(-3, 4), repeat=X.shape[1]))).T\n"
+                "    return bool(np.any(Z[outputs == 1].min(axis=0) > Z[outputs == 0].max(axis=0)))\n"),
+             r"is_separable\(\[0, 0, 0, 0\]\) is False, but a step neuron computes this constant function"),
+            # the perceptron stopped after 10 epochs: from zero, three-input functions need up to 12
+            ("import itertools\n\n\n" + SEPARABLE_SIGNATURE + (
+                "    n = len(outputs).bit_length() - 1\n"
+                "    X = np.array(list(itertools.product([0, 1], repeat=n)), dtype=float)\n"
+                "    w, b = np.zeros(n), 0.0\n"
+                "    for epoch in range(10):\n"
+                "        for x, t in zip(X, outputs):\n"
+                "            error = t - step(x @ w + b)\n"
+                "            w, b = w + error * x, b + error\n"
+                "    return bool(np.array_equal(step(X @ w + b), outputs))\n"),
+             r"is False, but one step neuron computes this function of 3 inputs: .*too few epochs"),
+            # section 4's separating_lines reused: its candidates have two weights, so only n = 2 works
+            (SEPARABLE_SIGNATURE + (
+                "    X_gate, _ = mfs.logic_gate('and')\n"
+                "    return len(separating_lines(X_gate, np.asarray(outputs))) > 0\n"),
+             r"is_separable\(\[0, 0\]\) raised ValueError"),
+            # 1 and 0 instead of True and False
+            ("import itertools\n\n\n" + SEPARABLE_SIGNATURE + (
+                "    outputs = np.asarray(outputs)\n"
+                "    X = np.array(list(itertools.product([0, 1], repeat=len(outputs).bit_length() - 1)))\n"
+                "    Z = X @ np.array(list(itertools.product(range(-3, 4), repeat=X.shape[1]))).T\n"
+                "    low = np.where(outputs[:, None] == 1, Z, 99).min(axis=0)\n"
+                "    high = np.where(outputs[:, None] == 0, Z, -99).max(axis=0)\n"
+                "    return 1 if np.any(low > high) else 0\n"),
+             r"is_separable\(\[0, 0, 0, 0\]\) should return True or False, got int"),
+        ],
+        # judged outside the kernel (tools/judges/nb01.py): the package's perceptron epoch does the work
         "delegating": [
-            "import itertools\nimport mlp_from_scratch as mfs\n"
-            "X_gate, _ = mfs.logic_gate('and')\n"
-            "separable_count = sum(len(separating_lines(X_gate, np.array(bits))) > 0\n"
-            "                      for bits in itertools.product([0, 1], repeat=4))\n",
+            "import itertools\nfrom mlp_from_scratch.playgrounds.perceptron import perceptron_epoch\n\n\n"
+            + SEPARABLE_SIGNATURE + (
+                "    n = len(outputs).bit_length() - 1\n"
+                "    X = np.array(list(itertools.product([0, 1], repeat=n)), dtype=float)\n"
+                "    w, b = np.zeros(n), 0.0\n"
+                "    for epoch in range(100):\n"
+                "        w, b = perceptron_epoch(X, np.asarray(outputs), w, b, 1.0)\n"
+                "    return bool(np.array_equal((X @ w + b > 0).astype(int), np.asarray(outputs)))\n"),
         ],
     },
 }

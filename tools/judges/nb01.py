@@ -1,5 +1,5 @@
-"""Notebook 01's judged tasks: one perceptron epoch, a sigmoid neuron's gradient, the
-number of gates one step neuron computes, a cross-entropy computed from the logits and the
+"""Notebook 01's judged tasks: one perceptron epoch, a sigmoid neuron's gradient, whether one
+step neuron computes a given truth table, a cross-entropy computed from the logits and the
 logit where float32's two-step loss becomes infinite (tools/judge.py).
 
 Each judge runs the student's solution cell alone in the sandboxed child, with the
@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from judge import (Verdict, answer_of, array_of, call_error, number_of, raise_if_broken, raise_if_changed,
+from judge import (Verdict, array_of, call_error, number_of, raise_if_broken, raise_if_changed,
                    raise_if_not_close, run_sandboxed)
 
 # The notebook's helpers (cells 3 and 18), in NumPy: a solution may call them.
@@ -250,9 +250,11 @@ def _check_gradient(name: str, analytic: np.ndarray, X, y, w, b, wrt: str) -> No
                       f"(a correct gradient gives < {EXPECTED_BELOW:.0e})")
 
 
-# ---------------------------------------------------------------- separable_count
+# ---------------------------------------------------------------- is_separable
 
-_COUNT_GIVEN = _HELPERS + '''
+_SEPARABLE_GIVEN = _HELPERS + '''
+import itertools
+
 mfs = _Mfs(logic_gate=_logic_gate)
 values = np.linspace(-2, 2, 41)
 _W1, _W2, _B = np.meshgrid(values, values, values, indexing="ij")
@@ -267,21 +269,104 @@ def separating_lines(X, y):
 
 
 given = {"step": step, "candidates": candidates, "separating_lines": separating_lines, "mfs": mfs}
+_isinstance, _type, _bool_types = isinstance, type, (bool, np.bool_)   # bound before the student's code
+
+
+def separable_codes(n):
+    # every function one step neuron computes with integer weights in {-3, ..., 3}^n and an integer bias (all
+    # thresholds of the integer w . x), each as the number sum_k outputs[k] 2^k; {-3, ..., 3} is enough for
+    # n <= 4: it finds 4, 14, 104 and 1882 functions (OEIS A000609), and {-4, ..., 4} finds no more
+    X = np.array(list(itertools.product([0, 1], repeat=n)))
+    Z = X @ np.array(list(itertools.product(range(-3, 4), repeat=n))).T           # (2^n, 7^n)
+    fires = Z[:, :, None] + np.arange(-3 * n, 3 * n + 2) > 0                        # every useful bias
+    return set(np.unique(np.tensordot(1 << np.arange(2 ** n), fires, axes=1)).tolist())
+
+
+def table_of(code, n):
+    return np.array([(code >> k) & 1 for k in range(2 ** n)])
+
+
+def cases():
+    """(outputs,) in the order of the notebook's check: the 16 functions of two inputs; then the hidden
+    ones: every function of one and of three inputs, eight chosen functions of four inputs (five that
+    need a weight of 3, three parities) and a seeded sample of 150 separable and 150 random ones."""
+    X_four = np.array(list(itertools.product([0, 1], repeat=4)))
+    chosen = [(X_four @ np.array(w) + b > 0).astype(np.int64) for w, b in
+              [((3, 2, 1, 1), -4), ((3, 2, 2, 1), -4), ((1, 1, 1, 3), -3), ((-3, 1, 1, 1), 0), ((1, 1, 1, 1), -3)]]
+    chosen += [X_four.sum(axis=1) % 2, X_four[:, 1:].sum(axis=1) % 2, X_four[:, 0] ^ X_four[:, 1]]
+    rng = np.random.default_rng(23)
+    sample = ([int(c) for c in rng.choice(sorted(separable_codes(4)), 150, replace=False)]
+              + [int(c) for c in rng.integers(0, 2 ** 16, 150)])
+    tables = ([np.array(bits) for bits in itertools.product([0, 1], repeat=4)]
+              + [table_of(c, 1) for c in range(4)] + [table_of(c, 3) for c in range(256)] + chosen
+              + [table_of(c, 4) for c in sample])
+    return [(np.asarray(t, dtype=np.int64),) for t in tables]
+
+
+def wrap(function):
+    # what the call returned: its type's name, and the value itself only if it is True or False
+    def call(outputs):
+        out = function(outputs)
+        return {"kind": _type(out).__name__, "value": out if _isinstance(out, _bool_types) else None}
+    return call
 '''
 
-_COUNT_ALONE = ("the notebook's step, candidates and separating_lines, and mfs.logic_gate "
-                "(the grader's copies)")
+_SEPARABLE_ALONE = ("the notebook's step, candidates and separating_lines, and mfs.logic_gate "
+                    "(the grader's copies)")
 
 
-def _judge_separable_count(source: str) -> None:
-    got = run_sandboxed(source, _COUNT_GIVEN, values=("separable_count",))
-    raise_if_broken(got, None, _COUNT_ALONE)
-    count = answer_of(got["values"].get("separable_count"), "separable_count")
-    if not (count.is_integer() and 0 <= count <= 16):
-        raise Verdict(f"separable_count is {count:.12g}: it should be a whole number from 0 to 16")
-    if count != 14:
-        raise Verdict("separable_count is not the number of two-input Boolean functions one step "
-                      "neuron computes")
+def _judge_separable(source: str) -> None:
+    reference = _namespace(_SEPARABLE_GIVEN)
+    cases = reference["cases"]()
+    got = run_sandboxed(source, _SEPARABLE_GIVEN, function="is_separable")
+    raise_if_broken(got, "is_separable", _SEPARABLE_ALONE)
+    answers = []
+    for (outputs,), call in zip(cases, got["calls"]):
+        error = call_error(call, "is_separable", _SEPARABLE_ALONE)
+        if error:
+            raise Verdict(f"is_separable({outputs.tolist()}) raised {error}")
+        raise_if_changed(call, "is_separable", ["outputs"])
+        fields = call["out"].get("dict", {})
+        value = fields.get("value", {})
+        if "bytes" not in value or value["shape"] or not value["dtype"].endswith("b1"):
+            raise Verdict(f"is_separable({outputs.tolist()}) should return True or False, got "
+                          f"{fields.get('kind', {}).get('str', '?')[:40]}")
+        answers.append(bool(array_of(value, "is_separable")))
+        if len(answers) == 16:   # the notebook's check first measures all 16 functions of two inputs
+            _check_separable(cases[:16], answers, _section_4_lines(cases[:16]))
+    if len(answers) != len(cases):
+        raise Verdict("is_separable was not called on every case")
+    codes = {n: reference["separable_codes"](n) for n in (1, 3, 4)}
+    truths = [int(outputs @ (1 << np.arange(len(outputs)))) in codes[int(np.log2(len(outputs)))]
+              for (outputs,) in cases[16:]]
+    _check_separable(cases[16:], answers[16:], truths)
+
+
+def _section_4_lines(cases: list) -> list[bool]:
+    """Whether section 4's brute-force search finds a line for each function of two inputs."""
+    values = np.linspace(-2, 2, 41)
+    grid = np.stack(np.meshgrid(values, values, values, indexing="ij"), axis=-1).reshape(-1, 3)
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    fires = (X @ grid[:, :2].T + grid[:, 2] > 0).astype(np.int64)          # (4, 68921)
+    return [bool((fires == outputs[:, None]).all(axis=0).any()) for (outputs,) in cases]
+
+
+def _check_separable(cases: list, answers: list[bool], truths: list[bool]) -> None:
+    """The notebook's verdict for the first wrong answer: which way it is wrong, and what that means."""
+    for (outputs,), answer, truth in zip(cases, answers, truths):
+        if answer == truth:
+            continue
+        table, n = outputs.tolist(), int(np.log2(len(outputs)))
+        if truth and outputs.min() == outputs.max():
+            raise Verdict(f"is_separable({table}) is False, but a step neuron computes this constant function: "
+                          "w = 0 and a bias of the right sign")
+        if truth:
+            raise Verdict(f"is_separable({table}) is False, but one step neuron computes this function of {n} "
+                          "inputs: your search missed its weights (a grid too narrow, too few biases or too few "
+                          "epochs)")
+        raise Verdict(f"is_separable({table}) is True, but no step neuron computes this function of {n} inputs: "
+                      "no weights and bias put its rows with output 1 and its rows with output 0 on two sides of "
+                      "one line (hyperplane)")
 
 
 # ---------------------------------------------------------------- stable_bce
@@ -464,7 +549,7 @@ def _readable(judge_task):
 TASKS = {
     "nb01_perceptron_epoch": _readable(_judge_perceptron_epoch),
     "nb01_neuron_gradient": _readable(_judge_neuron_gradient),
-    "nb01_separable_count": _readable(_judge_separable_count),
+    "nb01_separable_count": _readable(_judge_separable),
     "nb01_stable_bce": _readable(_judge_stable_bce),
     "nb01_predict_inf": _readable(_judge_predict_inf),
 }
