@@ -16,6 +16,11 @@ def orthogonal_init(fan_in, fan_out, rng, gain=1.0):
     """(fan_in, fan_out) float32, orthonormal columns or rows times gain, Haar-distributed."""
 '''
 
+PREDICT = '''
+def predicted_std(widths, weight_std, activation):
+    """The std of the last layer's pre-activations z_L of the bias-free net with these widths."""
+'''
+
 LSUV = '''
 def lsuv_scales(weights, X, activation):
     """A new list of the weights, each rescaled so every layer's pre-activations have std 1 on X."""
@@ -147,35 +152,108 @@ ANSWERS = {
     },
     "nb05_predict_std": {
         "correct": [
-            "z10_std = None\nz10_std = math.sqrt(200 * 0.12**2) * 1.2**9\n",
-            "z10_std = None\nvar = 200 * 0.0144\nfor layer in range(2, 11):\n"
-            "    var = 200 * 0.0144 * var / 2\nz10_std = var ** 0.5\n",
-            "z10_std = None\nz10_std = 8.76\n",
+            # the closed form in one product (np.prod of no factors is 1: one layer)
+            PREDICT + "    kept = {'relu': 0.5, 'linear': 1.0}[activation]\n"
+                      "    factors = [n * weight_std**2 * kept for n in widths[1:-1]]\n"
+                      "    return float(np.sqrt(widths[0] * weight_std**2 * np.prod(factors)))\n",
+            # the standard deviation followed layer by layer instead of the variance
+            PREDICT + "    std = math.sqrt(widths[0]) * weight_std\n"
+                      "    for n in widths[1:len(widths) - 1]:\n"
+                      "        std *= weight_std * math.sqrt(n / 2 if activation == 'relu' else n)\n"
+                      "    return std\n",
+            # recursively: the net without its last layer gives the second moment of the last input
+            PREDICT + "    if len(widths) == 2:\n"
+                      "        return weight_std * math.sqrt(widths[0])\n"
+                      "    previous = predicted_std(widths[:-1], weight_std, activation)\n"
+                      "    second_moment = previous**2 / 2 if activation == 'relu' else previous**2\n"
+                      "    return math.sqrt(widths[-2] * weight_std**2 * second_moment)\n",
         ],
         "wrong": [
-            # Xavier-like reasoning: "the spread stays 1"
-            ("z10_std = None\nz10_std = 1.0\n", r"more than 5 % away"),
-            # ReLU's factor 1/2 forgotten
-            ("z10_std = None\nz10_std = math.sqrt(200 * 0.12**2) ** 10\n", r"more than 5 % away"),
-            # one layer too many: ten ReLU halvings
-            ("z10_std = None\nz10_std = math.sqrt(200 * 0.12**2) * 1.2**10\n", r"more than 5 % away"),
+            # ReLU's halving forgotten: every layer treated as linear
+            (PREDICT + "    variance = widths[0] * weight_std**2\n"
+                       "    for n in widths[1:-1]:\n"
+                       "        variance *= n * weight_std**2\n"
+                       "    return math.sqrt(variance)\n",
+             r"predicted_std\(\[200\] \* 11, 0\.12, 'relu'\) = \S+ is too large: 100 such nets measure"),
+            # one layer too many: the last width counted as a fan-in
+            (PREDICT + "    kept = 0.5 if activation == 'relu' else 1.0\n"
+                       "    variance = widths[0] * weight_std**2\n"
+                       "    for n in widths[1:]:\n"
+                       "        variance *= n * weight_std**2 * kept\n"
+                       "    return math.sqrt(variance)\n",
+             r"predicted_std\(\[200\] \* 11, 0\.12, 'relu'\) = \S+ is too large"),
+            # ReLU's halving applied to the input X too: one halving too many
+            (PREDICT + "    kept = 0.5 if activation == 'relu' else 1.0\n"
+                       "    return math.sqrt(math.prod(n * weight_std**2 * kept for n in widths[:-1]))\n",
+             r"predicted_std\(\[200\] \* 11, 0\.12, 'relu'\) = \S+ is too small"),
             # the variance, not the standard deviation
-            ("z10_std = None\nz10_std = 200 * 0.12**2 * 1.44**9\n", r"more than 5 % away"),
-            # not answered
-            ("z10_std = None\n", r"z10_std is None"),
-            ("z10_std = None\nz10_std = '8.8'\n", r"should be a number"),
+            (PREDICT + "    kept = 0.5 if activation == 'relu' else 1.0\n"
+                       "    return widths[0] * weight_std**2 * math.prod(n * weight_std**2 * kept for n in widths[1:-1])\n",
+             r"predicted_std\(\[200\] \* 11, 0\.12, 'relu'\) = \S+ is too large"),
+            # each layer's fan-out instead of its fan-in: right for the square visible net only
+            (PREDICT + "    kept = 0.5 if activation == 'relu' else 1.0\n"
+                       "    variance = widths[1] * weight_std**2\n"
+                       "    for n in widths[2:]:\n"
+                       "        variance *= n * weight_std**2 * kept\n"
+                       "    return math.sqrt(variance)\n",
+             r"predicted_std\(\[100, 400, 50, 300\], 0\.1, 'relu'\) = \S+ is too (large|small): the widths differ"),
+            # every net taken to have the first layer's width
+            (PREDICT + "    kept = 0.5 if activation == 'relu' else 1.0\n"
+                       "    layers = len(widths) - 1\n"
+                       "    n = widths[0]\n"
+                       "    return math.sqrt(n * weight_std**2 * (n * weight_std**2 * kept) ** (layers - 1))\n",
+             r"predicted_std\(\[100, 400, 50, 300\], 0\.1, 'relu'\) = \S+ is too small: the widths differ"),
+            # the activation ignored: ReLU's halving in the linear net too
+            (PREDICT + "    variance = widths[0] * weight_std**2\n"
+                       "    for n in widths[1:-1]:\n"
+                       "        variance *= n * weight_std**2 / 2\n"
+                       "    return math.sqrt(variance)\n",
+             r"predicted_std\(\[784, 256, 256, 10\], 0\.05, 'linear'\) = \S+ is too small: a linear layer"),
+            # the visible net's number, whatever the net
+            (PREDICT + "    return 8.76\n",
+             r"predicted_std\(\[100, 400, 50, 300\], 0\.1, 'relu'\) = 8\.76 is too large"),
+            # a simulation of 50 nets: right at the visible net, close but not exact at the others
+            (PREDICT + "    rng = np.random.default_rng(0)\n"
+                       "    squares = []\n"
+                       "    for net in range(50):\n"
+                       "        h = rng.standard_normal((64, widths[0]))\n"
+                       "        for n_in, n_out in zip(widths[:-1], widths[1:]):\n"
+                       "            z = h @ (weight_std * rng.standard_normal((n_in, n_out)))\n"
+                       "            h = np.maximum(z, 0) if activation == 'relu' else z\n"
+                       "        squares.append(np.mean(z**2))\n"
+                       "    return float(np.sqrt(np.mean(squares)))\n",
+             r"predicted_std\(\[100, 400, 50, 300\], 0\.1, 'relu'\) = \S+ is close, but not exact: a simulation"),
+            # the caller's list shortened in place
+            (PREDICT + "    widths.pop()                        # the last width is no fan-in\n"
+                       "    kept = 0.5 if activation == 'relu' else 1.0\n"
+                       "    variance = widths[0] * weight_std**2\n"
+                       "    for n in widths[1:]:\n"
+                       "        variance *= n * weight_std**2 * kept\n"
+                       "    return math.sqrt(variance)\n",
+             r"changed its argument widths"),
+            # a list of every layer's std, not the last one
+            (PREDICT + "    kept = 0.5 if activation == 'relu' else 1.0\n"
+                       "    stds, variance = [], widths[0] * weight_std**2\n"
+                       "    for n in widths[1:]:\n"
+                       "        stds.append(math.sqrt(variance))\n"
+                       "        variance *= n * weight_std**2 * kept\n"
+                       "    return stds\n",
+             r"should be a number"),
         ],
-        # judged outside the kernel: a deep net of the package's layers measured, not predicted
+        # judged outside the kernel: nets of the package's layers measured, not predicted
         "delegating": [
-            "import mlp_from_scratch as mfs\n"
-            "rng = np.random.default_rng(0)\n"
-            "h = rng.standard_normal((2000, 200)).astype(np.float32)\n"
-            "for layer in range(10):\n"
-            "    dense = mfs.Dense(200, 200, rng=rng)\n"
-            "    dense.params['W'][...] = 0.12 * rng.standard_normal((200, 200))\n"
-            "    z = dense.forward(h)\n"
-            "    h = mfs.relu(z)\n"
-            "z10_std = float(z.std())\n",
+            "import mlp_from_scratch as mfs\n" + PREDICT
+            + "    rng = np.random.default_rng(0)\n"
+              "    squares = []\n"
+              "    for _ in range(200):\n"
+              "        h = rng.standard_normal((256, widths[0]))\n"
+              "        for n_in, n_out in zip(widths[:-1], widths[1:]):\n"
+              "            dense = mfs.Dense(n_in, n_out, rng=rng)\n"
+              "            dense.params['W'][...] = weight_std * rng.standard_normal((n_in, n_out))\n"
+              "            z = dense.forward(h)\n"
+              "            h = mfs.relu(z) if activation == 'relu' else z\n"
+              "        squares.append(np.mean(z**2))\n"
+              "    return float(np.sqrt(np.mean(squares)))\n",
         ],
     },
     "nb05_orthogonal_init": {

@@ -1,4 +1,4 @@
-"""Notebook 05's judged tasks: ``forward_stds``, ``init_weights``, the prediction ``z10_std``,
+"""Notebook 05's judged tasks: ``forward_stds``, ``init_weights``, the prediction ``predicted_std``,
 ``orthogonal_init`` and ``lsuv_scales`` (tools/judge.py).
 
 The student's cell runs alone in the sandboxed child; what comes back is plain data, and
@@ -7,11 +7,13 @@ every property the test cells check is decided here, against the package's layer
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
-from judge import Verdict, answer_of, array_of, call_error, number_of, raise_if_broken, run_sandboxed
+from judge import (Verdict, answer_of, array_of, call_error, judged_calls, number_of, raise_if_broken,
+                   run_sandboxed)
 
 
 def _returned_array(plain: dict, name: str, shape: tuple | None = None) -> np.ndarray:
@@ -273,20 +275,86 @@ def _judge_one_init(fan_in: int, fan_out: int, kind: str, tolerance: float, call
         raise Verdict(f"{name} has std {W['std']:.4g}: the wrong scale for {shape} and kind={kind!r}")
 
 
-# ---------------------------------------------------------------- predict_std
+# ---------------------------------------------------------------- predicted_std
+
+# The test cell's nets: the measured one, then the hidden ones with the hint each failure gives.
+_PREDICT_MEASURED = ([200] * 11, 0.12, "relu")
+_PREDICT_HIDDEN = [
+    ([100, 400, 50, 300], 0.1, "relu", "the widths differ: each layer sums over its own fan-in"),
+    ([784, 256, 256, 10], 0.05, "linear", "a linear layer passes on all of its variance"),
+    ([64] * 6, 0.01, "relu", "follow the variance from z_1 layer by layer"),
+    ([30] * 9, 1.0, "relu", "follow the variance from z_1 layer by layer"),
+    ([50, 7], 0.3, "relu", "with one layer, z_1 = X W_1 has no activation before it"),
+]
+_PREDICT_CASES = f"""
+_list = list   # bound before the student's code runs
+
+
+def cases():
+    return [{_PREDICT_MEASURED!r}] + {[case[:3] for case in _PREDICT_HIDDEN]!r}
+
+
+def wrap(function):
+    # the student's function on a copy of widths; whether it changed that copy comes back too
+    def call(widths, weight_std, activation):
+        given = _list(widths)
+        out = function(given, weight_std, activation)
+        return {{"out": out, "changed": given != _list(widths)}}
+    return call
+"""
+
+
+@functools.cache
+def _measured_std(widths: tuple, weight_std: float, nets: int = 100, batch: int = 256) -> float:
+    """The test cell's measurement: the root mean square of z_L over ``nets`` seeded nets of
+    the package's Dense layers and relu function, each on its own standard-normal batch."""
+    import mlp_from_scratch as mfs
+
+    squares = []
+    for seed in range(nets):
+        rng = np.random.default_rng(seed)
+        h = rng.standard_normal((batch, widths[0]), dtype=np.float32)
+        for fan_in, fan_out in zip(widths[:-1], widths[1:]):
+            dense = mfs.Dense(fan_in, fan_out, rng=rng)
+            dense.params["W"] *= weight_std / math.sqrt(2 / fan_in)
+            z = dense.forward(h)
+            h = mfs.relu(z)
+        squares.append(np.mean(z.astype(np.float64) ** 2))
+    return math.sqrt(np.mean(squares))
+
+
+def _exact_std(widths: list, weight_std: float, activation: str) -> float:
+    """Var(z_1) = n_0 Var(w); each later layer multiplies it by n_{l-1} Var(w) E[act(z)^2] / Var(z)."""
+    kept = 0.5 if activation == "relu" else 1.0
+    return math.sqrt(widths[0] * weight_std**2 * math.prod(n * weight_std**2 * kept for n in widths[1:-1]))
 
 
 def _judge_predict_std(source: str) -> None:
-    got = run_sandboxed(source, "", values=("z10_std",))
-    raise_if_broken(got, None)
-    value = answer_of(got["values"].get("z10_std"), "z10_std")
-    if not value > 0:
-        raise Verdict(f"z10_std is {value}: a standard deviation is positive")
-    # Var(z_1) = n Var(w) Var(x); each later ReLU layer multiplies it by n Var(w) / 2.
-    variance = 200 * 0.12**2 * (200 * 0.12**2 / 2) ** 9
-    if not abs(value / math.sqrt(variance) - 1) < 0.05:
-        raise Verdict(f"z10_std = {value:.4g} is more than 5 % away from what the variance argument "
-                      "predicts for this net")
+    # in the test cell's order: each call's form, then its value (the measured net first)
+    hints = [None] + [case[3] for case in _PREDICT_HIDDEN]
+    for ((widths, weight_std, activation), out), hint in zip(judged_calls(source, _PREDICT_CASES, "predicted_std"),
+                                                             hints):
+        call = f"predicted_std({widths}, {weight_std}, {activation!r})"
+        parts = out.get("dict", {})
+        if number_of(parts.get("changed"), "changed"):
+            raise Verdict(f"{call} changed its argument widths: leave the caller's list as it was")
+        value = answer_of(parts.get("out"), call)
+        if not value > 0:
+            raise Verdict(f"{call} = {value:g}: a standard deviation is positive")
+        if hint is None:
+            measured = _measured_std(tuple(widths), weight_std)
+            if not abs(value / measured - 1) < 0.1:
+                raise Verdict(f"predicted_std([200] * 11, 0.12, 'relu') = {value:.4g} is too "
+                              f"{'large' if value > measured else 'small'}: 100 such nets measure {measured:.1f}. "
+                              "Follow the variance from z_1 layer by layer: how many factors, what does ReLU keep, "
+                              "and is your answer its square root?")
+            continue
+        exact = _exact_std(widths, weight_std, activation)
+        if not math.isclose(value, exact, rel_tol=1e-6):
+            if abs(value / exact - 1) < 0.05:
+                raise Verdict(f"{call} = {value:.6g} is close, but not exact: a simulation is not exact enough, "
+                              "work it out as a formula")
+            raise Verdict(f"{call} = {value:.6g} is too {'large' if value > exact else 'small'}: {hint}")
 
 
 # ---------------------------------------------------------------- orthogonal_init
