@@ -52,11 +52,11 @@ ADAM_STEP = '''        m_hat = self.m / (1 - self.beta1**self.t)
         v_hat = self.v / (1 - self.beta2**self.t)
         adam_step = self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 '''
-PREDICT = '''
-kappa = None
-best_momentum = None
-steps_ratio = None
-'''
+BOWL = "def bowl_predictions(H):\n"
+# κ, Polyak's μ* and the exact ratio of the step counts, from a given kappa
+BOWL_FROM_KAPPA = ("    root = np.sqrt(kappa)\n"
+                   "    mu = ((root - 1) / (root + 1)) ** 2\n"
+                   "    return kappa, mu, np.log(np.sqrt(mu)) / np.log((kappa - 1) / (kappa + 1))\n")
 
 CLIP = '''
 def clip_by_global_norm(grads, max_norm):
@@ -266,28 +266,61 @@ ANSWERS = {
     },
     "nb06_predict_kappa": {
         "correct": [
-            PREDICT + "kappa = 9\nbest_momentum = 0.25\nsteps_ratio = 3   # about sqrt(kappa)\n",
-            PREDICT + "import math\nkappa = 18 / 2\nbest_momentum = ((3 - 1) / (3 + 1)) ** 2\n"
-                      "steps_ratio = math.log(0.5) / math.log(0.8)\n",
+            # np.linalg.cond (an SPD matrix's singular values are its eigenvalues); the two counts at 1e6, with math
+            "import math\n\n\n" + BOWL + "    kappa = float(np.linalg.cond(H))\n    s = math.sqrt(kappa)\n"
+            "    rate_gd, rate_hb = (kappa - 1) / (kappa + 1), (s - 1) / (s + 1)\n"
+            "    n_gd = math.log(1e6) / math.log(1 / rate_gd)\n    n_hb = math.log(1e6) / math.log(1 / rate_hb)\n"
+            "    return kappa, rate_hb ** 2, n_gd / n_hb\n",
+            # np.linalg.eig, in the extreme eigenvalues themselves, with log1p; a list
+            BOWL + "    lam = np.linalg.eig(H)[0].real\n    lo, hi = lam.min(), lam.max()\n"
+            "    mu = ((np.sqrt(hi) - np.sqrt(lo)) / (np.sqrt(hi) + np.sqrt(lo))) ** 2\n"
+            "    return [hi / lo, mu, np.log1p(-2 * np.sqrt(lo) / (np.sqrt(hi) + np.sqrt(lo)))\n"
+            "            / np.log1p(-2 * lo / (hi + lo))]\n",
         ],
         "wrong": [
-            # the ratio of the diagonal entries, which a rotation changes
-            (PREDICT + "kappa = 10 / 10\nbest_momentum = 0.0\nsteps_ratio = 3.0\n", r"kappa = 1 is not"),
-            # Polyak's momentum without the square
-            (PREDICT + "kappa = 9\nbest_momentum = (3 - 1) / (3 + 1)\nsteps_ratio = 3.1\n",
-             r"best_momentum = 0\.5 is not"),
-            # kappa instead of its square root
-            (PREDICT + "kappa = 9\nbest_momentum = 0.25\nsteps_ratio = 9\n", r"steps_ratio = 9 does not"),
-            # the ratio turned upside down
-            (PREDICT + "kappa = 9\nbest_momentum = 0.25\nsteps_ratio = 1 / 3\n",
-             r"steps_ratio is 0\.33.*more steps"),
+            # the ratio of the diagonal entries: a rotation changes them, not the eigenvalues
+            (BOWL + "    d = np.diag(H)\n    kappa = d.max() / d.min()\n" + BOWL_FROM_KAPPA,
+             r"steps_ratio = 1\.60\d* for H = \[\[10, 6\], \[6, 5\]\] is more than 10 % below the measured ratio 3\.72"),
+            # Polyak's momentum without the square (the ratio from the right rate)
+            (BOWL + "    lam = np.linalg.eigvalsh(H)\n    kappa = lam[-1] / lam[0]\n    root = np.sqrt(kappa)\n"
+                    "    rate = (root - 1) / (root + 1)\n"
+                    "    return kappa, rate, np.log(rate) / np.log((kappa - 1) / (kappa + 1))\n",
+             r"best_momentum = 0\.57\d* for a 3x3 H is not Polyak's momentum for this bowl's κ: too large"),
+            # κ instead of √κ for the speed-up
+            (BOWL + "    lam = np.linalg.eigvalsh(H)\n    kappa = lam[-1] / lam[0]\n    root = np.sqrt(kappa)\n"
+                    "    return kappa, ((root - 1) / (root + 1)) ** 2, kappa\n",
+             r"steps_ratio = 14 for H = \[\[10, 6\], \[6, 5\]\] is more than 10 % above the measured ratio"),
+            # the ratio upside down
+            (BOWL + "    lam = np.linalg.eigvalsh(H)\n    kappa = lam[-1] / lam[0]\n    root = np.sqrt(kappa)\n"
+                    "    mu = ((root - 1) / (root + 1)) ** 2\n"
+                    "    return kappa, mu, np.log((kappa - 1) / (kappa + 1)) / np.log(np.sqrt(mu))\n",
+             r"steps_ratio is 0\.26\d* for H = \[\[10, 6\], \[6, 5\]\], but plain gradient descent needs more steps"),
+            # the eigenvalues unsorted (np.linalg.eigvals), first over last: right at the check's H, where they come
+            # out largest first, and for the 3x3; not for a diagonal H, whose entries come out in their order
+            (BOWL + "    lam = np.linalg.eigvals(H)\n    kappa = lam[0] / lam[-1]\n" + BOWL_FROM_KAPPA,
+             r"kappa = 1\.5 for H = diag\(3, 0\.5, 12, 2\) is too small: .*whatever their order"),
+            # the second eigenvalue over the first: right for every 2x2 H, not for a 3x3
+            (BOWL + "    lam = np.linalg.eigvalsh(H)\n    kappa = lam[1] / lam[0]\n" + BOWL_FROM_KAPPA,
+             r"kappa = 3\.58\d* for a 3x3 H is too small"),
+            # the large-κ approximation √κ of the speed-up: within the check's 10 %, not exact
+            (BOWL + "    lam = np.linalg.eigvalsh(H)\n    kappa = lam[-1] / lam[0]\n"
+                    "    return kappa, ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2, np.sqrt(kappa)\n",
+             r"steps_ratio = 3\.75\d* for a 3x3 H is close to the ratio of the step counts, but not exact"),
+            # H scaled in place: the caller's array changes
+            (BOWL + "    H /= H.max()\n    lam = np.linalg.eigvalsh(H)\n    kappa = lam[-1] / lam[0]\n"
+                    + BOWL_FROM_KAPPA,
+             r"bowl_predictions changed its input H"),
         ],
-        # judged outside the kernel (tools/judges/nb06.py): the numbers taken from the package
+        # judged outside the kernel (tools/judges/nb06.py): the ratio measured with the package's SGD
         "delegating": [
-            PREDICT + "import mlp_from_scratch as mfs\n"
-                      "kappa = float(np.linalg.cond(np.array([[10.0, 8.0], [8.0, 10.0]])))\n"
-                      "best_momentum = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2\n"
-                      "steps_ratio = np.log(np.sqrt(best_momentum)) / np.log((kappa - 1) / (kappa + 1))\n",
+            BOWL + "    import mlp_from_scratch as mfs\n    lam = np.linalg.eigvalsh(H)\n    kappa = lam[-1] / lam[0]\n"
+                   "    mu = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2\n    counts = []\n"
+                   "    for lr, m in [(2 / (lam[0] + lam[-1]), 0.0), (4 / (np.sqrt(lam[0]) + np.sqrt(lam[-1])) ** 2, mu)]:\n"
+                   "        theta, opt, n = np.ones(len(H)), mfs.SGD(lr, momentum=m), 0\n"
+                   "        while np.linalg.norm(theta) > 1e-100:\n"
+                   "            opt.step([theta], [H @ theta])\n            n += 1\n"
+                   "        counts.append(n)\n"
+                   "    return kappa, mu, counts[0] / counts[1]\n",
         ],
     },
     "nb06_clip_global_norm": {

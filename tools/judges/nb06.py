@@ -1,5 +1,6 @@
 """Notebook 06's judged tasks: the ``Momentum``, ``Adam``, ``Nesterov`` and ``AdamW`` classes,
-``clip_by_global_norm``, the condition-number and momentum warm-up predictions (tools/judge.py).
+``clip_by_global_norm``, ``bowl_predictions`` (the condition number's predictions) and the momentum
+warm-up prediction (tools/judge.py).
 
 The two classes keep state between calls, so the child *drives* them (``_STEPS``): it builds
 the student's object, calls ``step(p, g)`` on its own arrays, and sends back p after every
@@ -17,7 +18,7 @@ import math
 import numpy as np
 
 from judge import (NotAnswered, Verdict, alone_hint, answer_of, array_of, call_error, number_of,
-                   raise_if_broken, returned_pair, run_sandboxed)
+                   raise_if_broken, raise_if_changed, returned_pair, run_sandboxed)
 
 # Run in the child (and, for the same inputs, in the grading process): the student's class,
 # driven over the check cells' cases. ``CLASS`` is put in front of it by the task.
@@ -429,27 +430,95 @@ def _judge_adamw(source: str) -> None:
             raise
 
 
-def _judge_predict_kappa(source: str) -> None:
-    names = ("kappa", "best_momentum", "steps_ratio")
-    got = run_sandboxed(source, "", values=names)
-    raise_if_broken(got, None)
-    kappa, momentum, ratio = (answer_of(got["values"].get(n), n) for n in names)
+# Run in the child (and, for the same arrays, in the grading process): the check cell's bowls in its order,
+# the first measured, the others compared with the exact predictions.
+_BOWL_CASES = '''
+def _rotated():
+    c, s = np.cos(0.4), np.sin(0.4)
+    R = np.array([[c, -s], [s, c]])
+    return R @ np.diag([50.0, 0.5]) @ R.T
+
+
+def cases():
+    return [(np.array([[10.0, 6.0], [6.0, 5.0]]),),
+            (np.array([[8.0, 3.0, 1.0], [3.0, 4.0, 1.0], [1.0, 1.0, 1.0]]),),
+            (np.diag([3.0, 0.5, 12.0, 2.0]),),
+            (_rotated(),)]
+'''
+_BOWL_NAMES = ["H = [[10, 6], [6, 5]]", "a 3x3 H", "H = diag(3, 0.5, 12, 2)", "a rotated ill-conditioned 2x2 H"]
+
+
+def _bowl_triple(call: dict, name: str) -> tuple[float, float, float]:
+    """The check cell's ``_predictions`` on what the child sent back: H left as it was, three numbers in range."""
+    error = call_error(call, "bowl_predictions")
+    if error is not None:
+        raise Verdict(f"bowl_predictions({name}) raised {error}")
+    raise_if_changed(call, "bowl_predictions", ["H"])
+    out = call["out"]
+    if "items" not in out or len(out["items"]) != 3:
+        got = (f"{len(out['items'])} values" if "items" in out else
+               "a number or an array" if "bytes" in out else out.get("type", "something else"))
+        raise Verdict(f"bowl_predictions should return three numbers (kappa, best_momentum, steps_ratio), "
+                      f"got {got}")
+    kappa, momentum, ratio = (answer_of(plain, n) for plain, n in
+                              zip(out["items"], ("kappa", "best_momentum", "steps_ratio")))
     if kappa < 1:
-        raise Verdict(f"kappa is {kappa:g}, but a condition number λmax/λmin is at least 1")
+        raise Verdict(f"kappa is {kappa:g} for {name}, but a condition number λmax/λmin is at least 1")
     if not 0 <= momentum < 1:
-        raise Verdict(f"best_momentum is {momentum:g}; a momentum that converges lies in [0, 1)")
+        raise Verdict(f"best_momentum is {momentum:g} for {name}; a momentum that converges lies in [0, 1)")
     if ratio <= 1:
-        raise Verdict(f"steps_ratio is {ratio:g}, but plain gradient descent needs more steps than tuned momentum")
-    eigenvalues = np.linalg.eigvalsh(np.array([[10.0, 8.0], [8.0, 10.0]]))
-    k = eigenvalues[-1] / eigenvalues[0]
-    if not abs(kappa / k - 1) < 0.01:
-        raise Verdict(f"kappa = {kappa:g} is not this H's condition number (its diagonal entries do not set it)")
-    mu = ((np.sqrt(k) - 1) / (np.sqrt(k) + 1)) ** 2
-    if not abs(momentum - mu) < 0.01:
-        raise Verdict(f"best_momentum = {momentum:g} is not Polyak's momentum for this κ")
-    exact = np.log(np.sqrt(mu)) / np.log((k - 1) / (k + 1))
-    if not abs(ratio / exact - 1) < 0.1:
-        raise Verdict(f"steps_ratio = {ratio:g} does not follow from the two rates per step for this κ")
+        raise Verdict(f"steps_ratio is {ratio:g} for {name}, but plain gradient descent needs more steps than "
+                      "tuned momentum")
+    return kappa, momentum, ratio
+
+
+def _measured_steps_ratio(H: np.ndarray) -> float:
+    """The check cell's experiment: mfs.SGD from (1, 1) at η* and at Polyak's tuning, the steps until the
+    distance has shrunk 1e100 times, plain gradient descent's count over the heavy ball's."""
+    import mlp_from_scratch as mfs
+
+    low, high = np.linalg.eigvalsh(H)[[0, -1]]
+    counts = []
+    for lr, mu in [(2 / (low + high), 0.0),
+                   (4 / (np.sqrt(low) + np.sqrt(high)) ** 2,
+                    ((np.sqrt(high) - np.sqrt(low)) / (np.sqrt(high) + np.sqrt(low))) ** 2)]:
+        theta, optimizer, steps = np.array([1.0, 1.0]), mfs.SGD(lr, momentum=mu), 0
+        while np.linalg.norm(theta) > 1e-100 * np.sqrt(2) and steps < 100_000:
+            optimizer.step([theta], [H @ theta])
+            steps += 1
+        counts.append(steps)
+    return counts[0] / counts[1]
+
+
+def _judge_predict_kappa(source: str) -> None:
+    got = run_sandboxed(source, _BOWL_CASES, function="bowl_predictions")
+    raise_if_broken(got, "bowl_predictions")
+    for index, ((H,), call, name) in enumerate(zip(_cases(_BOWL_CASES), got["calls"], _BOWL_NAMES)):
+        kappa, momentum, ratio = _bowl_triple(call, name)
+        if index == 0:
+            measured = _measured_steps_ratio(H)
+            if not abs(ratio / measured - 1) < 0.1:
+                raise Verdict(f"steps_ratio = {ratio:g} for {name} is more than 10 % "
+                              f"{'above' if ratio > measured else 'below'} the measured ratio {measured:.2f}: each "
+                              "count is ln(factor) / ln(1/ρ), with the rates per step of section 3 and κ from H's "
+                              "eigenvalues")
+            continue
+        # the exact predictions of section 3, from the eigenvalues
+        lam = np.linalg.eigvalsh(H)
+        k = lam[-1] / lam[0]
+        mu = ((np.sqrt(k) - 1) / (np.sqrt(k) + 1)) ** 2
+        exact = np.log(np.sqrt(mu)) / np.log((k - 1) / (k + 1))
+        if not abs(kappa / k - 1) < 1e-6:
+            raise Verdict(f"kappa = {kappa:.6g} for {name} is too {'large' if kappa > k else 'small'}: the "
+                          "condition number is λmax/λmin over all the eigenvalues of H, whatever their order")
+        if not abs(momentum - mu) < 1e-6:
+            raise Verdict(f"best_momentum = {momentum:.6g} for {name} is not Polyak's momentum for this bowl's "
+                          f"κ: too {'large' if momentum > mu else 'small'}")
+        if not abs(ratio / exact - 1) < 1e-6:
+            how = ("is close to the ratio of the step counts, but not exact: take the ratio of the logarithms of "
+                   "the two rates, not its large-κ approximation" if abs(ratio / exact - 1) < 0.05 else
+                   "does not follow from the two rates per step for this κ")
+            raise Verdict(f"steps_ratio = {ratio:.6g} for {name} {how}")
 
 
 # ----------------------------------------------------------------------------------------
