@@ -97,8 +97,8 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
 
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
-    """‖a − n‖ / (‖a‖ + ‖n‖), scale-free: 0 when equal, |c − 1| / (|c| + 1) when a = c·n
-    (1 for a sign error), about 0.71 for unrelated vectors of similar length."""
+    """‖a − n‖ / (‖a‖ + ‖n‖), scale-free: 0 when equal, 1 for a sign error (a = −n), about
+    0.71 for unrelated vectors of similar length."""
     a, n = _pair(analytic, numeric)
     denominator = np.linalg.norm(a) + np.linalg.norm(n)
     return float(np.linalg.norm(a - n) / denominator) if denominator else 0.0

@@ -153,6 +153,8 @@ CHECK_END = '''        an = analytic[name]
     return float(max(errors))
 '''
 
+PREDICT_ERROR = "def predicted_error(factor):\n"
+
 ANSWERS = {
     "nb04_dense_backward": {
         "correct": [
@@ -670,19 +672,36 @@ def central(layer, x, a, R, h):
         ],
     },
     "nb04_predict_error": {
-        "correct": ["predicted_error = 0.6\n", "predicted_error = 3 / 5\n"],
+        "correct": [
+            PREDICT_ERROR + "    return abs(factor - 1) / (abs(factor) + 1)\n",
+            # the norms of a one-entry gradient n = [1]: ‖n‖ cancels, so any n gives the same
+            PREDICT_ERROR + "    a, n = np.array([float(factor)]), np.array([1.0])\n"
+                            "    return float(np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n)))\n",
+        ],
         "wrong": [
-            ("predicted_error = 0.25\n", r"the factor the gradients are off by"),
-            ("predicted_error = 0.75\n", r"is not the relative error"),
-            ("predicted_error = 1.5\n", r"lies between 0 and 1"),
-            ("predicted_error = 'about 0.6'\n", r"should be a number"),
+            # the factor itself
+            (PREDICT_ERROR + "    return factor\n", r"0\.25 is the factor the gradient is off by"),
+            # ‖a − n‖ / ‖n‖, the error relative to the true gradient only
+            (PREDICT_ERROR + "    return abs(factor - 1)\n", r"predicted_error\(0\.25\) = 0\.75, but the check measures 0\.6"),
+            # right for positive factors only: |a| taken as c
+            (PREDICT_ERROR + "    return abs(factor - 1) / (factor + 1)\n",
+             r"predicted_error\(-1\.0\) raised ZeroDivisionError"),
+            # right for 0 < factor <= 1 only
+            (PREDICT_ERROR + "    return (1 - factor) / (1 + factor)\n",
+             r"predicted_error\(2\.0\) = -0\.333333, but a relative error .* lies between 0 and 1"),
+            # ‖a‖ + ‖n‖ taken as 2‖n‖
+            (PREDICT_ERROR + "    return abs(1 - factor) / 2\n",
+             r"predicted_error\(0\.25\) = 0\.375, but the check measures 0\.6"),
+            # the old question's number, not a function
+            ("predicted_error = 0.6\n", r"predicted_error\(0\.25\) raised TypeError"),
         ],
         # judged outside the kernel: the number measured with the package, not predicted
         "delegating": [
-            "import mlp_from_scratch as mfs\n"
-            "predicted_error = mfs.relative_error(np.ones(3) / 4, np.ones(3))\n",
+            PREDICT_ERROR + "    import mlp_from_scratch as mfs\n"
+                            "    return mfs.relative_error(np.array([factor]), np.array([1.0]))\n",
         ],
-    },    "nb04_softmax_backward": {
+    },
+    "nb04_softmax_backward": {
         "correct": [
             SOFTMAX + "    return S * G - S * np.einsum('nc,nc->n', G, S)[:, None]\n",
             SOFTMAX + "    inner = np.sum(G * S, axis=-1, keepdims=True)\n    return S * (G - inner)\n",

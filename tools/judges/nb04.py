@@ -23,8 +23,9 @@ import math
 
 import numpy as np
 
-from judge import (Verdict, alone_hint, answer_of, array_of, call_error, number_of, raise_if_broken,
-                   raise_if_changed, raise_if_not_close, raise_if_unanswered, returned_pair, run_sandboxed)
+from judge import (Verdict, alone_hint, answer_of, array_of, call_error, judged_calls, number_of,
+                   raise_if_broken, raise_if_changed, raise_if_not_close, raise_if_unanswered, returned_pair,
+                   run_sandboxed)
 
 #: What a correct gradient's relative error against finite differences stays below, in float64
 #: (as ``mfs.checks.check_gradient``), and in float32 against the float64 gradient.
@@ -631,21 +632,36 @@ def _judge_scale_backward(source: str) -> None:
 
 # --- nb04_predict_error -------------------------------------------------------------------
 
+# the check's factor first (a batch of 4 divided by twice), then factors the notebook never measures
+_ERROR_CASES = """
+def cases():
+    return [(0.25,), (2.0,), (4.0,), (0.5,), (1.0,), (0.0,), (-1.0,), (-2.5,), (-0.3,), (1e-3,)]
+"""
+
+
 def _judge_predict_error(source: str) -> None:
     import mlp_from_scratch as mfs
 
-    got = run_sandboxed(source, "", values=("predicted_error",))
-    raise_if_broken(got, None)
-    value = answer_of(got["values"].get("predicted_error"), "predicted_error")
-    if not 0 <= value <= 1:
-        raise Verdict(f"predicted_error is {value:.12g}, but a relative error "
-                      "‖a − n‖ / (‖a‖ + ‖n‖) lies between 0 and 1")
-    if abs(value - 0.25) < 0.01:
-        raise Verdict("predicted_error is the factor the gradients are off by, not the relative error")
-    n = np.random.default_rng(5).standard_normal(50)
-    if not abs(value - mfs.relative_error(n / 4, n)) < 0.01:
-        raise Verdict(f"predicted_error {value:.2g} is not the relative error of a gradient off "
-                      "by that factor")
+    for index, ((factor,), out) in enumerate(judged_calls(source, _ERROR_CASES, "predicted_error")):
+        call = f"predicted_error({factor})"
+        value = answer_of(out, call)
+        if not 0 <= value <= 1:
+            raise Verdict(f"{call} = {value:.6g}, but a relative error ‖a − n‖ / (‖a‖ + ‖n‖) lies between 0 and 1")
+        if index == 0:     # the check's measurement
+            n = np.random.default_rng(5).standard_normal(50)
+            measured = mfs.relative_error(n / 4, n)
+            if abs(value - 0.25) < 1e-9:
+                raise Verdict("predicted_error(0.25) = 0.25 is the factor the gradient is off by, not the "
+                              "relative error")
+            if not abs(value - measured) < 1e-6:
+                raise Verdict(f"predicted_error(0.25) = {value:.6g}, but the check measures {measured:.6g}: write "
+                              "‖a − n‖ and ‖a‖ + ‖n‖ with a = factor · n")
+            continue
+        exact = abs(factor - 1) / (abs(factor) + 1)
+        if not abs(value - exact) < 1e-9:
+            raise Verdict(f"{call} = {value:.6g} is too {'large' if value > exact else 'small'}"
+                          + (": what does a negative factor do to ‖a‖ and to ‖a − n‖?" if factor < 0 else
+                             ": ‖a − n‖ and ‖a‖ + ‖n‖ are both multiples of ‖n‖"))
 
 
 # --- nb04_softmax_backward ---------------------------------------------------------------
