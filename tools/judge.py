@@ -248,7 +248,7 @@ def array_of(plain: dict, name: str) -> np.ndarray:
             raise Verdict(f"{name} should be one array, got a list of arrays of different shapes")
         return np.array(parts)
     if "bytes" not in plain:
-        raise Verdict(f"{name} should be a NumPy array of numbers, got {_kind(plain)}")
+        raise Verdict(f"{name} should be a NumPy array of numbers, got {kind_of(plain)}")
     dtype = np.dtype(plain["dtype"])
     if dtype.kind not in "biuf":
         raise Verdict(f"{name} should hold real numbers, got dtype {dtype}")
@@ -260,7 +260,7 @@ def number_of(plain: dict | None, name: str) -> float:
     if plain is None:
         raise Verdict(f"{name} is not defined by your solution cell")
     if "bytes" not in plain or plain["shape"]:
-        raise Verdict(f"{name} should be a number, got {_kind(plain)}")
+        raise Verdict(f"{name} should be a number, got {kind_of(plain)}")
     return float(array_of(plain, name))
 
 
@@ -280,11 +280,11 @@ def answer_of(plain: dict | None, name: str) -> float:
 def items_of(plain: dict, name: str, length: int) -> list[dict]:
     """The ``length`` items of a tuple or list a child returned; a Verdict for anything else."""
     if "items" not in plain or len(plain["items"]) != length:
-        raise Verdict(f"{name} should be a tuple of {length} values, got {_kind(plain)}")
+        raise Verdict(f"{name} should be a tuple of {length} values, got {kind_of(plain)}")
     return plain["items"]
 
 
-def _kind(plain: dict) -> str:
+def kind_of(plain: dict) -> str:
     """What a plain value is, in words, for a message."""
     if "items" in plain:
         return f"a sequence of {len(plain['items'])} values"

@@ -10,6 +10,7 @@ BACKWARD_SIGNATURE = "def batchnorm_backward(grad_out, x, gamma, eps=1e-5):\n"
 FOLD_SIGNATURE = "def fold_batchnorm(dense, bn):\n"
 LAYERNORM_SIGNATURE = "def layernorm_backward(grad_out, x, gamma, eps=1e-5):\n"
 WARMUP = "def running_warmup(momentum, mean, variance, tolerance):\n"
+ZERO_GRAD = "def zero_gradient_biases(layers):\n"
 
 
 def forward(training_stats: str, update: str, evaluation: str, normalise: str) -> str:
@@ -313,19 +314,70 @@ ANSWERS = {
         ],
     },
     "nb08_bias_before_bn": {
-        "correct": ["bias_answer = None\nbias_answer = 'B'.lower()\n"],
-        "wrong": [
-            ("bias_answer = None\nbias_answer = 'a'\n", r"bias_answer = 'a' is not right"),
-            ("bias_answer = None\nbias_answer = 'c'\n", r"bias_answer = 'c' is not right"),
-            ("bias_answer = None\nbias_answer = 'zero'\n", r"not one of"),
+        "correct": [
+            # scanning from the back: "a BatchNorm comes next through affine layers only"
+            ZERO_GRAD + "    dead, cancelled = [], False\n"
+                        "    for i in reversed(range(len(layers))):\n"
+                        "        if layers[i] in ('Dense', 'BatchNorm') and cancelled:\n"
+                        "            dead.append(i)\n"
+                        "        if layers[i] == 'BatchNorm':\n"
+                        "            cancelled = True\n"
+                        "        elif layers[i] not in ('Dense', 'Identity'):\n"
+                        "            cancelled = False\n"
+                        "    return dead[::-1]\n",
         ],
-        # accepted by the judge only: the in-kernel check_choice wants the lower-case letter, the
-        # judge (tools/judges/nb08.py) reads the letter whatever its case (not run by the kernel
-        # harness, since the check cells cannot change; see tests/test_judge.py for how to run it)
-        "judged_correct": ["bias_answer = None\nbias_answer = 'B'\n", "bias_answer = ' b '\n"],
-        # judged outside the kernel: the letter taken from the package (it has no such answer,
-        # but a solution cell may not even look)
-        "delegating": ["import mlp_from_scratch\nbias_answer = 'b'\n"],
+        "wrong": [
+            # nothing is ever exactly zero
+            (ZERO_GRAD + "    return []\n",
+             r"zero_gradient_biases\(\['Dense', 'BatchNorm', 'ReLU', 'Dense'\]\) = \[\], but the measured largest bias "
+             r"gradients are layer 3: .*layer 1: .*layer 0: [0-9.]+e-1[0-9]"),
+            # counted from 1
+            (ZERO_GRAD + "    return [i + 1 for i in range(len(layers) - 1)\n"
+                         "            if layers[i] == 'Dense' and layers[i + 1] == 'BatchNorm']\n",
+             r"= \[1\], but the measured"),
+            # only a Dense right before a BatchNorm: misses a Dense whose output goes through another Dense
+            (ZERO_GRAD + "    return [i for i in range(len(layers) - 1) if layers[i] == 'Dense' and layers[i + 1] == 'BatchNorm']\n",
+             r"zero_gradient_biases\(\['Dense', 'Dense', 'BatchNorm', 'Tanh', 'Dense'\]\) misses a layer whose bias gets "
+             r"zero gradient$"),
+            # any BatchNorm later on, through nonlinearities too
+            (ZERO_GRAD + "    return [i for i, name in enumerate(layers)\n"
+                         "            if name in ('Dense', 'BatchNorm') and 'BatchNorm' in layers[i + 1:]]\n",
+             r"\['Dense', 'ReLU', 'BatchNorm', 'Dense', 'BatchNorm', 'Tanh', 'Dense'\]\) lists a layer whose bias does "
+             r"get a gradient$"),
+            # the right rule for a Dense's b, but BatchNorm's beta forgotten
+            (ZERO_GRAD + "    dead = []\n"
+                         "    for i, name in enumerate(layers):\n"
+                         "        rest = [n for n in layers[i + 1:] if n not in ('Dense', 'Identity')]\n"
+                         "        if name == 'Dense' and rest[:1] == ['BatchNorm']:\n"
+                         "            dead.append(i)\n"
+                         "    return dead\n",
+             r"\['Dense', 'Identity', 'BatchNorm', 'BatchNorm', 'ReLU', 'Dense'\]\) misses a layer"),
+            # dropout taken as linear (it scales every row by its own mask)
+            (ZERO_GRAD + "    dead = []\n"
+                         "    for i, name in enumerate(layers):\n"
+                         "        rest = [n for n in layers[i + 1:] if n not in ('Dense', 'Identity', 'Dropout')]\n"
+                         "        if name in ('Dense', 'BatchNorm') and rest[:1] == ['BatchNorm']:\n"
+                         "            dead.append(i)\n"
+                         "    return dead\n",
+             r"\['Dense', 'Dropout', 'BatchNorm', 'Dense', 'ReLU', 'Dense'\]\) lists a layer"),
+            # a mask over the layers instead of their indices
+            (ZERO_GRAD + "    return [name == 'Dense' and layers[i + 1:i + 2] == ['BatchNorm'] for i, name in enumerate(layers)]\n",
+             r"should return a list of layer indices \(ints\)"),
+            # the right indices, but the input list emptied on the way
+            (ZERO_GRAD + "    dead = []\n"
+                         "    while layers:\n"
+                         "        name = layers.pop(0)\n"
+                         "        if name == 'Dense' and layers[:1] == ['BatchNorm']:\n"
+                         "            dead.append(0)\n"
+                         "    return dead\n",
+             r"changed its input"),
+        ],
+        # judged outside the kernel: measured with the package's layers
+        "delegating": [
+            ZERO_GRAD + "    import mlp_from_scratch as mfs\n"
+                        "    return [i for i, name in enumerate(layers) if name == 'Dense' and hasattr(mfs, name)\n"
+                        "            and layers[i + 1:i + 2] == ['BatchNorm']]\n",
+        ],
     },
     "nb08_running_warmup": {
         "correct": [

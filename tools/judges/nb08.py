@@ -1,6 +1,7 @@
 """Notebook 08's judged tasks: batch normalization's forward and backward passes, layer
 normalization's backward pass, folding batch normalization into the Dense layer before it, and
-two questions (tools/judge.py).
+two questions (tools/judge.py): which biases get no gradient, measured with the package's
+layers, and how long the running statistics take to warm up.
 
 ``batchnorm_forward`` updates the running statistics in place, and ``fold_batchnorm`` takes
 layer objects, so the child *drives* both: it calls the student's function on its own copies
@@ -17,8 +18,8 @@ import math
 
 import numpy as np
 
-from judge import (Verdict, answer_of, array_of, call_error, judged_calls, raise_if_broken,
-                   raise_if_not_close, run_sandboxed)
+from judge import (Verdict, answer_of, array_of, call_error, judged_calls, kind_of, number_of,
+                   raise_if_broken, raise_if_not_close, run_sandboxed)
 
 # The child's copies of NumPy functions, taken before the student's cell runs (which could
 # replace np.array and friends: the values sent back must not go through the student's code).
@@ -546,24 +547,87 @@ def _judge_fold(source: str) -> None:
 
 # --- the two questions --------------------------------------------------------------------
 
+_BIAS_CASES = """
+def cases():
+    # the check's network first, then networks the notebook never builds
+    return [(["Dense", "BatchNorm", "ReLU", "Dense"],),
+            (["Dense", "Dense", "BatchNorm", "Tanh", "Dense"],),
+            (["Dense", "Identity", "BatchNorm", "BatchNorm", "ReLU", "Dense"],),
+            (["Dense", "ReLU", "BatchNorm", "Dense", "BatchNorm", "Tanh", "Dense"],),
+            (["Dense", "Dropout", "BatchNorm", "Dense", "ReLU", "Dense"],),
+            (["BatchNorm", "Dense"],), (["Dense", "Tanh", "Dense", "Identity"],)]
+
+
+def drive(namespace, layers):
+    passed = list(layers)            # the student's function gets a copy; what it leaves is sent back
+    return {"out": namespace["zero_gradient_biases"](passed), "after": passed}
+"""
+
+
+def _bias_gradients(layers: list[str], seed: int, width: int = 4, batch: int = 32) -> dict[int, float]:
+    """The largest |gradient| of each bias (Dense's b, BatchNorm's β) of a random network of the
+    package's layers, in training mode, under a random linear loss: the check cell's measurement."""
+    import mlp_from_scratch as mfs
+
+    rng = np.random.default_rng(seed)
+    make = {"Dense": lambda: mfs.Dense(width, width, rng=rng, dtype=np.float64),
+            "BatchNorm": lambda: mfs.BatchNorm(width, dtype=np.float64),
+            "ReLU": mfs.ReLU, "Tanh": mfs.Tanh, "Identity": mfs.Identity,
+            "Dropout": lambda: mfs.Dropout(0.5, rng=rng)}
+    net = [make[name]() for name in layers]
+    for layer in net:
+        for key in ("b", "beta"):
+            if key in layer.params:
+                layer.params[key][...] = rng.normal(size=width)
+        if "gamma" in layer.params:
+            layer.params["gamma"][...] = rng.uniform(0.5, 2.0, width)
+    out = rng.normal(size=(batch, width))
+    for layer in net:
+        out = layer.forward(out, training=True)
+    grad = rng.normal(size=out.shape)
+    largest = {}
+    for i in reversed(range(len(net))):
+        grad = net[i].backward(grad)
+        for key in ("b", "beta"):
+            if key in net[i].grads:
+                largest[i] = float(np.abs(net[i].grads[key]).max())
+    return largest
+
+
+def _measured_dead(layers: list[str]) -> list[int]:
+    """The biases whose gradient is below 1e-6 (the others are above 0.1) in three random networks."""
+    runs = [_bias_gradients(layers, seed) for seed in range(3)]
+    return [i for i in sorted(runs[0]) if max(run[i] for run in runs) < 1e-6]
+
+
 def _judge_bias(source: str) -> None:
-    got = run_sandboxed(source, "", values=("bias_answer",))
-    raise_if_broken(got, None)
-    options = ["a", "b", "c", "d"]
-    value = got["values"].get("bias_answer")
-    if value is None:
-        raise Verdict("bias_answer is not defined by your solution cell")
-    if value.get("type") == "NoneType":
-        raise Verdict(f"bias_answer is None: replace None with one of {options}")
-    if "str" not in value:
-        raise Verdict(f"bias_answer should be one of the letters {options} (a string), got "
-                      f"{'a number' if 'bytes' in value else value.get('type', 'a list')}")
-    letter = value["str"].strip().lower()   # "B" and " b" mean the letter b too
-    if letter not in options:
-        raise Verdict(f"bias_answer is {value['str']!r}, which is not one of {options}")
-    if letter != "b":
-        raise Verdict(f"bias_answer = {value['str']!r} is not right: what does BatchNorm do to a constant "
-                      "added to every row?")
+    for index, ((layers,), out) in enumerate(judged_calls(source, _BIAS_CASES, "zero_gradient_biases")):
+        after = out["dict"]["after"]
+        if [item.get("str") for item in after.get("items", ())] != layers:
+            raise Verdict("zero_gradient_biases changed its input")
+        result = out["dict"]["out"]
+        wrong_form = "zero_gradient_biases should return a list of layer indices (ints), got "
+        if "items" not in result:
+            raise Verdict(wrong_form + kind_of(result))
+        if not all(item.get("shape") == [] and item["dtype"][1] in "iu" for item in result["items"]):
+            raise Verdict(wrong_form + "other values in it")
+        yours = [int(number_of(item, "an index")) for item in result["items"]]
+        if yours != sorted(set(yours)):
+            raise Verdict(f"zero_gradient_biases({layers}) = {yours}: list each index once, in increasing order")
+        with_bias = [i for i, name in enumerate(layers) if name in ("Dense", "BatchNorm")]
+        if not set(yours) <= set(with_bias):
+            raise Verdict(f"zero_gradient_biases({layers}) = {yours}, but only the layers {with_bias} have a bias "
+                          "(indices count from 0)")
+        truth = _measured_dead(layers)
+        if yours != truth:
+            if index == 0:   # the notebook's own network shows the measurement; elsewhere only what is wrong
+                sizes = _bias_gradients(layers, 0)
+                said = ", ".join(f"layer {i}: {size:.1e}" for i, size in sizes.items())
+                raise Verdict(f"zero_gradient_biases({layers}) = {yours}, but the measured largest bias gradients "
+                              f"are {said}")
+            wrong = ("lists a layer whose bias does get a gradient" if set(yours) - set(truth)
+                     else "misses a layer whose bias gets zero gradient")
+            raise Verdict(f"zero_gradient_biases({layers}) {wrong}")
 
 
 _WARMUP_NAMES = ("mean_batches", "variance_batches")
