@@ -26,9 +26,14 @@ def train_xor(params, X, y, lr, num_epochs):
     loss = mfs.MSE()
     losses = []
 '''
-BCE = '''
-def bce_grad(z, y):
-    """z, y: (batch, outputs) -> dL/dz."""
+SMOOTHED = '''
+def smoothed_ce_grad(Z, y, smoothing):
+    """Z: (batch, classes), y: (batch,) -> dL/dZ."""
+    batch, classes = Z.shape
+'''
+STABLE_SOFTMAX = '''
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    s = e / e.sum(axis=1, keepdims=True)
 '''
 SCALE = '''
 def scale_backward(X, s, G):
@@ -632,26 +637,64 @@ def central(layer, x, a, R, h):
              r"refused while grading: mfs\.check_layer"),
         ],
     },
-    "nb04_bce_grad": {
+    "nb04_smoothed_ce_grad": {
         "correct": [
-            BCE + "    return (1 / (1 + np.exp(-z)) - y) / np.prod(z.shape)\n",
-            BCE + "    p = mfs.sigmoid(z)\n    return (p - y) / y.size\n",
+            # through the log-softmax: softmax = exp(z - logsumexp(z)), logsumexp taken stably
+            SMOOTHED + "    top = Z.max(axis=1, keepdims=True)\n"
+                       "    lse = top + np.log(np.exp(Z - top).sum(axis=1, keepdims=True))\n"
+                       "    q = (1 - smoothing) * np.eye(classes)[y] + smoothing / classes\n"
+                       "    return (np.exp(Z - lse) - q) / batch\n",
+            # the one-hot gradient and the smoothing's part, added
+            SMOOTHED + STABLE_SOFTMAX
+            + "    onehot = np.zeros_like(s)\n"
+              "    onehot[np.arange(batch), y] = 1\n"
+              "    return ((s - onehot) + smoothing * (onehot - 1 / classes)) / batch\n",
         ],
         "wrong": [
-            (BCE + "    return mfs.sigmoid(z) - y\n", r"relative error"),
-            (BCE + "    return (y - mfs.sigmoid(z)) / z.size\n", r"relative error 1e\+00"),
-            (BCE + "    return (z - y) / z.size\n", r"relative error"),
-            # a mean over the batch only: right for one output, wrong for several
-            (BCE + "    return (mfs.sigmoid(z) - y) / len(z)\n", r"z of shape \(5, 3\): relative error"),
+            # the smoothing forgotten: section 4's gradient
+            (SMOOTHED + STABLE_SOFTMAX + "    return (s - np.eye(classes)[y]) / batch\n",
+             r"dL/dZ for Z of shape \(6, 4\) and smoothing 0\.1: relative error"),
+            # 1 - smoothing on the label, and nothing of the spread share added to it
+            (SMOOTHED + STABLE_SOFTMAX
+             + "    q = np.where(np.eye(classes)[y] == 1, 1 - smoothing, smoothing / classes)\n"
+               "    return (s - q) / batch\n",
+             r"smoothing 0\.1: relative error"),
+            # the other convention: the smoothing spread over the K - 1 other classes only
+            (SMOOTHED + STABLE_SOFTMAX
+             + "    q = np.where(np.eye(classes)[y] == 1, 1 - smoothing, smoothing / (classes - 1))\n"
+               "    return (s - q) / batch\n",
+             r"smoothing 0\.1: relative error"),
+            # the gradient of the summed loss, not the mean
+            (SMOOTHED + STABLE_SOFTMAX
+             + "    return s - ((1 - smoothing) * np.eye(classes)[y] + smoothing / classes)\n",
+             r"relative error"),
+            # softmax over the batch instead of the classes
+            (SMOOTHED + "    e = np.exp(Z - Z.max(axis=0, keepdims=True))\n"
+                        "    s = e / e.sum(axis=0, keepdims=True)\n"
+                        "    return (s - ((1 - smoothing) * np.eye(classes)[y] + smoothing / classes)) / batch\n",
+             r"relative error"),
+            # exp of the raw logits: right on small ones, infinite at 1000
+            (SMOOTHED + "    e = np.exp(Z)\n"
+                        "    s = e / e.sum(axis=1, keepdims=True)\n"
+                        "    return (s - ((1 - smoothing) * np.eye(classes)[y] + smoothing / classes)) / batch\n",
+             r"every logit moved by \+1000 \(does exp overflow, or every exp underflow to 0\?\) contains NaN "
+             r"or infinity"),
+            # the shift done in place: the caller's logits are changed
+            (SMOOTHED + "    Z -= Z.max(axis=1, keepdims=True)\n"
+                        "    s = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)\n"
+                        "    return (s - ((1 - smoothing) * np.eye(classes)[y] + smoothing / classes)) / batch\n",
+             r"smoothed_ce_grad changed its input Z"),
         ],
-        # judged outside the kernel: the package's loss does the work (the judge's mfs offers a
-        # stand-in for mfs.sigmoid only)
+        # judged outside the kernel: the package's loss does the work (the judge's mfs offers nothing)
         "delegating": [
-            "import mlp_from_scratch as mfs\n" + BCE + "    return mfs.BinaryCrossEntropyWithLogits()(z, y)[1]\n",
+            "import mlp_from_scratch as mfs\n" + SMOOTHED
+            + "    q = (1 - smoothing) * np.eye(classes)[y] + smoothing / classes\n"
+              "    return mfs.SoftmaxCrossEntropy()(Z, q)[1]\n",
         ],
         "judged_wrong": [
-            (BCE + "    return mfs.BinaryCrossEntropyWithLogits()(z, y)[1]\n",
-             r"refused while grading: mfs\.BinaryCrossEntropyWithLogits.*only mfs\.sigmoid"),
+            (SMOOTHED + "    q = (1 - smoothing) * np.eye(classes)[y] + smoothing / classes\n"
+                        "    return mfs.SoftmaxCrossEntropy()(Z, q)[1]\n",
+             r"refused while grading: mfs\.SoftmaxCrossEntropy, the package's own code"),
         ],
     },
     "nb04_scale_backward": {

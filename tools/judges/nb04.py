@@ -155,7 +155,7 @@ def _raised(call: dict, function: str, where: str = "", alone: str = "") -> None
 #: The array arguments of each task's function, by position (for "changed its input").
 _ARGUMENTS = {"dense_backward": ["X", "W", "G"], "tanh_backward": ["Z", "G"],
               "network_backward": ["grad_y_hat", "W1", "W2", "cache"],
-              "bce_grad": ["z", "y"], "scale_backward": ["X", "s", "G"],
+              "smoothed_ce_grad": ["Z", "y"], "scale_backward": ["X", "s", "G"],
               "softmax_backward": ["S", "G"]}
 
 
@@ -564,36 +564,53 @@ def _reference_training(namespace: dict, X, y, start: dict, lr: float, num_epoch
     return np.array(losses), params
 
 
-# --- nb04_bce_grad ------------------------------------------------------------------------
+# --- nb04_smoothed_ce_grad ----------------------------------------------------------------
 
-_BCE = _BASE + '''
+_SMOOTHED = _BASE + '''
 def cases():
-    """(z, y) of the notebook's shapes: one output, several outputs, a single entry."""
+    """(Z, y, smoothing): the check's sizes and smoothings, each with its logits as drawn, then
+    moved by +1000 and by -1000 (softmax, and so the gradient, is the same)."""
     out = []
-    for shape, seed in [((8, 1), 1), ((5, 3), 2), ((1, 1), 3)]:
+    for shape, smoothing, seed in [((6, 4), 0.1, 1), ((1, 3), 0.0, 2), ((5, 10), 0.3, 3), ((8, 2), 0.05, 4)]:
         rng = np.random.default_rng(seed)
-        z = rng.standard_normal(shape) * 2
-        out.append((z, (rng.random(shape) < 0.5).astype(np.float64)))
+        Z = rng.standard_normal(shape) * 2
+        y = rng.integers(0, shape[1], size=shape[0])
+        out += [(Z + shift, y, smoothing) for shift in (0.0, 1000.0, -1000.0)]
     return out
 
 
-given = {"mfs": _Package(sigmoid=sigmoid)}
+given = {"mfs": _Package()}
 '''
 
-_BCE_ALONE = "mfs.sigmoid (the grader's stand-in)"
+
+def _smoothed_targets(y: np.ndarray, classes: int, smoothing: float) -> np.ndarray:
+    """The exercise's target rows q_n: 1 - smoothing more on the label, smoothing / classes on every class."""
+    q = np.full((len(y), classes), smoothing / classes)
+    q[np.arange(len(y)), y] += 1 - smoothing
+    return q
 
 
-def _judge_bce_grad(source: str) -> None:
+def _judge_smoothed_ce_grad(source: str) -> None:
     import mlp_from_scratch as mfs
 
-    got = run_sandboxed(source, _BCE, function="bce_grad")
-    raise_if_broken(got, "bce_grad", _BCE_ALONE)
-    for (z, y), call in zip(_inputs(_BCE)["cases"](), got["calls"]):
-        _raised(call, "bce_grad", f"z of shape {z.shape}", _BCE_ALONE)
-        name = f"dL/dz for z of shape {z.shape}"
-        grad = _array(call["out"], name, z.shape)
-        bce = mfs.BinaryCrossEntropyWithLogits()
-        _check_gradient(name, grad, lambda: bce(z, y)[0], z)
+    got = run_sandboxed(source, _SMOOTHED, function="smoothed_ce_grad")
+    raise_if_broken(got, "smoothed_ce_grad")
+    cases = _inputs(_SMOOTHED)["cases"]()
+    for start in range(0, len(cases), 3):   # the logits as drawn, then moved by +1000 and -1000
+        Z, y, smoothing = cases[start]
+        what = f"Z of shape {Z.shape} and smoothing {smoothing}"
+        _raised(got["calls"][start], "smoothed_ce_grad", what)
+        grad = _array(got["calls"][start]["out"], f"dL/dZ for {what}", Z.shape)
+        q = _smoothed_targets(y, Z.shape[1], smoothing)
+        _check_gradient(f"dL/dZ for {what}", grad, lambda: mfs.SoftmaxCrossEntropy()(Z, q)[0], Z)
+        for shift, call in zip((1000.0, -1000.0), got["calls"][start + 1:start + 3]):
+            moved_what = (f"{what}, every logit moved by {shift:+g} (does exp overflow, or every exp "
+                          "underflow to 0?)")
+            _raised(call, "smoothed_ce_grad", moved_what)
+            moved = _array(call["out"], f"dL/dZ for {moved_what}", Z.shape)
+            if not np.allclose(moved, grad, rtol=1e-6, atol=1e-12):
+                raise Verdict(f"dL/dZ for {what} changed when every logit moved by {shift:+g}, which leaves "
+                              "softmax, and so the loss, as it was")
 
 
 # --- nb04_scale_backward ------------------------------------------------------------------
@@ -1504,7 +1521,7 @@ TASKS = {
     "nb04_activation_layers": _judge_activation_layers,
     "nb04_sequential": _judge_sequential,
     "nb04_check_layer_gradients": _judge_check_layer_gradients,
-    "nb04_bce_grad": _judge_bce_grad,
+    "nb04_smoothed_ce_grad": _judge_smoothed_ce_grad,
     "nb04_scale_backward": _judge_scale_backward,
     "nb04_predict_error": _judge_predict_error,
     "nb04_softmax_backward": _judge_softmax_backward,
