@@ -24,16 +24,17 @@ def count_network(sizes, batch_size):
 ANSWERS = {
     "nb03_dense_forward": {
         "correct": [
-            SIGNATURE + '    return np.einsum("ni,ij->nj", X, W) + b\n',
-            SIGNATURE + "    return np.dot(X, W) + b[None, :]\n",
-            SIGNATURE + "    return (X[:, :, None] * W[None, :, :]).sum(axis=1) + b\n",
+            SIGNATURE + '    return np.einsum("ni,ij->nj", X.reshape(X.shape[0], -1), W) + b\n',
+            SIGNATURE + "    return np.dot(X.reshape(-1, W.shape[0]), W) + b[None, :]\n",
+            SIGNATURE + "    rows = X.reshape(len(X), math.prod(X.shape[1:]))\n"
+                        "    return (rows[:, :, None] * W[None, :, :]).sum(axis=1) + b\n",
         ],
         "wrong": [
             # W taken as (out_features, in_features), as in PyTorch
-            (SIGNATURE + "    return X @ W.T + b\n", r"raised ValueError for X of shape"),
+            (SIGNATURE + "    return X.reshape(len(X), -1) @ W.T + b\n", r"raised ValueError for X of shape"),
             # the same habit, transposing only when the shapes allow it: right for non-square
             # layers, wrong for square ones (only the hidden square shapes catch it)
-            (SIGNATURE + "    if W.shape[1] == X.shape[1]:\n        W = W.T\n    return X @ W + b\n",
+            (SIGNATURE + "    if X.ndim == 2 and W.shape[1] == X.shape[1]:\n        W = W.T\n    return X.reshape(len(X), -1) @ W + b\n",
              r"which axis of W indexes the inputs"),
             # the bias as a column: one bias per example instead of one per neuron
             (SIGNATURE + "    return X @ W + b[:, None]\n", r"raised ValueError.*broadcast"),
@@ -44,6 +45,17 @@ ANSWERS = {
             # the worked loops again, not the batched form
             (SIGNATURE + "    return dense_per_example(X, W, b)\n", r"one (example|at a time)"),
             (SIGNATURE + "    return dense_loops(X, W, b)\n", r"one example \(row\) at a time"),
+            # the section's layer as it was: right for rows, not for a batch of images
+            (SIGNATURE + "    return X @ W + b\n", r"raised ValueError for X of shape \(4, 3, 5\)"),
+            # the pixels read column after column: the right shape, the wrong features
+            (SIGNATURE + "    return X.reshape(len(X), -1, order='F') @ W + b\n",
+             r"the output for X \(4, 3, 5\), W \(15, 6\) is wrong in \d+ of 24"),
+            (SIGNATURE + "    return np.swapaxes(X, 1, -1).reshape(len(X), -1) @ W + b\n", r"X \(4, 3, 5\).* is wrong in"),
+            # the batch axis flattened with the rest: one long vector, not a batch
+            (SIGNATURE + "    return X.reshape(W.shape[0], -1).T @ W + b\n", r"is wrong in|raised ValueError"),
+            # only images of exactly two axes
+            (SIGNATURE + "    return X.reshape(X.shape[0], X.shape[1] * X.shape[2]) @ W + b\n",
+             r"raised IndexError for X of shape \(5, 3\)"),
             # float64 creeping in
             (SIGNATURE + "    return np.zeros((len(X), W.shape[1])) + X @ W + b\n",
              r"float64 for float32 inputs"),
@@ -53,7 +65,7 @@ ANSWERS = {
             "import mlp_from_scratch as mfs\n" + SIGNATURE
             + "    layer = mfs.Dense(*W.shape, rng=np.random.default_rng(0), dtype=X.dtype)\n"
             "    layer.params['W'][...], layer.params['b'][...] = W, b\n"
-            "    return layer.forward(X)\n",
+            "    return layer.forward(X.reshape(len(X), -1))\n",
         ],
     },
     "nb03_predict_one": {

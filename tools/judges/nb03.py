@@ -16,7 +16,8 @@ from judge import (Verdict, alone_hint, answer_of, array_of, call_error, judged_
 _DENSE_CASES = '''
 def cases():
     """(X, W, b): three layer sizes in float64 and float32, square layers (which catch a
-    transposed W), X = 0 (which shows b) and one-hot rows (which show W's rows)."""
+    transposed W), X = 0 (which shows b), one-hot rows (which show W's rows), and batches of
+    images: examples of shape (d_1, ..., d_k), read as d_1 * ... * d_k features."""
     out = []
     for seed, shapes in [(1, [(5, 3, 2), (1, 4, 6), (7, 2, 3)]),
                          (4, [(4, 4, 4), (6, 3, 3), (4, 3, 4), (3, 5, 3), (1, 1, 1), (8, 5, 2)])]:
@@ -29,6 +30,15 @@ def cases():
                 out.append((X, W, b))
                 out.append((np.zeros_like(X), W, b))
                 out.append((np.eye(n_in, dtype=dtype)[np.arange(batch) % n_in], W, np.zeros_like(b)))
+    # batches whose examples are arrays, not rows: the check's 4 images of 3 x 5 pixels, then others
+    for seed, shapes in [(5, [(4, (3, 5), 6)]),
+                         (6, [(1, (28, 28), 10), (3, (2, 2, 3), 12), (2, (4, 1), 3), (5, (6, 2), 12)])]:
+        for batch, example, n_out in shapes:
+            for dtype in (np.float64, np.float32):
+                rng = np.random.default_rng(seed)
+                X = rng.standard_normal((batch, *example)).astype(dtype)
+                out.append((X, rng.standard_normal((X[0].size, n_out)).astype(dtype),
+                            rng.standard_normal(n_out).astype(dtype)))
     return out
 '''
 
@@ -71,7 +81,7 @@ def _judge_dense_forward(source: str) -> None:
             if not X.any():
                 raise Verdict(f"with X = 0 ({sizes}) every row of the output should be the bias "
                               "b: the bias must be added to every example")
-            if W.shape[0] == W.shape[1] and np.allclose(out, X @ W.T + b, **tolerance):
+            if X.ndim == 2 and W.shape[0] == W.shape[1] and np.allclose(out, X @ W.T + b, **tolerance):
                 raise Verdict(f"for the square layer {W.shape} the output is X @ W.T + b: an example "
                               "that is 1 at input i should give neuron j the weight W[i, j]; check "
                               "which axis of W indexes the inputs")
@@ -119,13 +129,14 @@ def wrap(function):
 
 
 def _reference_dense(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The package's Dense layer on (X, W, b): the reference, in the grading process."""
+    """The package's Dense layer on (X, W, b), each example's features in NumPy's order: the
+    reference, in the grading process."""
     import mlp_from_scratch as mfs
 
     layer = mfs.Dense(W.shape[0], W.shape[1], rng=np.random.default_rng(0), dtype=X.dtype)
     layer.params["W"][...] = W
     layer.params["b"][...] = b
-    return layer.forward(X)
+    return layer.forward(X.reshape(len(X), -1))
 
 
 # the check's network first, then widths, depths and batch sizes the notebook never counts
