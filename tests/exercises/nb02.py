@@ -4,55 +4,59 @@ Each wrong answer is a mistake students make, paired with a regex of the message
 catch it; each correct answer is written differently from the reference solution.
 """
 
-FORWARD = "def two_layer_forward(X, W1, b1, W2, b2, activation):\n"
+PARITY = "def parity_weights(n):\n"
 ALL_DEAD = "def p_all_dead(num_inputs, hidden, coding):\n"
 
 ANSWERS = {
-    "nb02_forward": {
+    "nb02_parity": {
         "correct": [
-            FORWARD + (
-                "    H = activation(np.dot(X, W1) + b1[None, :])\n"
-                "    return H, np.dot(H, W2) + b2[None, :]\n"),
-            FORWARD + (
-                "    H = activation(np.einsum('bi,ih->bh', X, W1) + b1)\n"
-                "    Z = np.einsum('bh,ho->bo', H, W2)\n"
-                "    Z += b2\n"
-                "    return H, Z\n"),
+            # the same count, every weight scaled by 2 (the thresholds at odd numbers, far from 0)
+            PARITY + "    k = np.arange(1, n + 1)\n"
+                     "    W2 = np.array([[(-1.0) ** (j + 1)] for j in k])\n"
+                     "    return 2 * np.ones((n, n)), 1.0 - 2 * k, W2, np.array([0.0])\n",
+            # unit k fires when at least k inputs are 1, written with a loop and float32
+            PARITY + "    W1 = np.ones((n, n), dtype=np.float32)\n"
+                     "    b1 = np.array([-(k - 0.5) for k in range(1, n + 1)], dtype=np.float32)\n"
+                     "    W2 = np.array([[1.0 if k % 2 else -1.0] for k in range(1, n + 1)], dtype=np.float32)\n"
+                     "    return W1, b1, W2, np.array([-0.25], dtype=np.float32)\n",
         ],
         "wrong": [
-            # the hidden bias forgotten
-            (FORWARD + "    H = activation(X @ W1)\n    return H, H @ W2 + b2\n",
-             r"H for X \(5, 3\) is wrong"),
-            # the activation applied to the output layer as well
-            (FORWARD + "    H = activation(X @ W1 + b1)\n    return H, activation(H @ W2 + b2)\n",
-             r"Z went through the activation"),
-            # the bias added after the activation
-            (FORWARD + "    H = activation(X @ W1) + b1\n    return H, H @ W2 + b2\n",
-             r"H for X .* is wrong"),
-            # weights multiplied from the wrong side (a transpose to make the shapes fit)
-            (FORWARD + "    H = activation((W1.T @ X.T).T + b1)\n    return H, (W2 @ H.T).T + b2\n",
-             r"two_layer_forward raised ValueError"),
-            # the inputs centred in place first: the caller's X changes
-            (FORWARD + "    X -= X.mean(axis=0)\n    H = activation(X @ W1 + b1)\n    return H, H @ W2 + b2\n",
-             r"two_layer_forward changed one of its inputs(, X: a forward pass|$)"),
-            # the output computed from X, skipping the hidden layer's activation
-            (FORWARD + "    Z1 = X @ W1 + b1\n    return activation(Z1), Z1 @ W2 + b2\n",
-             r"Z for X \(5, 3\) is wrong"),
-            # a float64 constant added: float32 in, float64 out
-            (FORWARD + (
-                "    H = activation(X @ W1 + b1 + np.zeros(1))\n"
-                "    return H, H @ W2 + b2\n"),
-             r"float32 inputs gave H float64"),
+            # section 1's XOR network, whatever n
+            (PARITY + "    return (np.array([[1.0, -1.0], [1.0, -1.0]]), np.array([-0.5, 1.5]),\n"
+                      "            np.array([[1.0], [1.0]]), np.array([-1.5]))\n",
+             r"W1 has shape \(2, 2\), expected \(3, hidden\)"),
+            # the thresholds on the integers: step(0) = 0, so unit k fires only above k
+            (PARITY + "    k = np.arange(1, n + 1)\n"
+                      "    return np.ones((n, n)), -k.astype(float), np.where(k % 2, 1.0, -1.0)[:, None], np.array([-0.5])\n",
+             r"for n = 2 the network gives 0 on the input 01, whose parity is 1"),
+            # every unit counted with +1: "at least one" and "at least two" both add up
+            (PARITY + "    k = np.arange(1, n + 1)\n"
+                      "    return np.ones((n, n)), 0.5 - k, np.ones((n, 1)), np.array([-0.5])\n",
+             r"for n = 2 the network gives 1 on the input 11, whose parity is 0"),
+            # one hidden unit per odd input pattern: right, but 2^(n-1) units
+            (PARITY + "    import itertools\n"
+                      "    odd = [p for p in itertools.product([0, 1], repeat=n) if sum(p) % 2]\n"
+                      "    W1 = np.array([[1.0 if bit else -1.0 for bit in p] for p in odd]).T\n"
+                      "    b1 = np.array([0.5 - sum(p) for p in odd])\n"
+                      "    return W1, b1, np.ones((len(odd), 1)), np.array([-0.5])\n",
+             r"parity_weights\(3\) uses 4 hidden units; at most 3 are allowed"),
+            # the two checked sizes written out by hand, section 1's network otherwise
+            (PARITY + "    if n == 3:\n"
+                      "        return (np.ones((3, 3)), np.array([-0.5, -1.5, -2.5]), np.array([[1.0], [-1.0], [1.0]]),\n"
+                      "                np.array([-0.5]))\n"
+                      "    return (np.array([[1.0, -1.0], [1.0, -1.0]]), np.array([-0.5, 1.5]),\n"
+                      "            np.array([[1.0], [1.0]]), np.array([-1.5]))\n",
+             r"W1 has shape \(2, 2\), expected \(1, hidden\)"),
+            # lists, not arrays
+            (PARITY + "    k = list(range(1, n + 1))\n"
+                      "    return [[1.0] * n] * n, [0.5 - j for j in k], [[(-1.0) ** (j + 1)] for j in k], [-0.5]\n",
+             r"W1 should be a NumPy array, got list"),
         ],
-        # judged outside the kernel (tools/judges/nb02.py): the package's layers do the work
+        # judged outside the kernel (tools/judges/nb02.py): the package cannot even be imported
         "delegating": [
-            "import mlp_from_scratch as mfs\n" + FORWARD + (
-                "    dense1 = mfs.Dense(*W1.shape, rng=np.random.default_rng(0), dtype=W1.dtype)\n"
-                "    dense2 = mfs.Dense(*W2.shape, rng=np.random.default_rng(0), dtype=W2.dtype)\n"
-                "    dense1.params['W'][...], dense1.params['b'][...] = W1, b1\n"
-                "    dense2.params['W'][...], dense2.params['b'][...] = W2, b2\n"
-                "    H = activation(dense1.forward(X))\n"
-                "    return H, dense2.forward(H)\n"),
+            "import mlp_from_scratch as mfs\n" + PARITY
+            + "    k = np.arange(1, n + 1)\n"
+              "    return np.ones((n, n)), 0.5 - k, np.where(k % 2, 1.0, -1.0)[:, None], np.array([-0.5])\n",
         ],
     },
     "nb02_xor_relu_weights": {

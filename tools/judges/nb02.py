@@ -1,96 +1,72 @@
-"""Notebook 02's judged tasks: a 2-layer forward pass, ReLU weights that compute XOR and
-the probability that a fresh 2-4-1 ReLU network starts dead (tools/judge.py).
+"""Notebook 02's judged tasks: step-network weights that compute parity, ReLU weights that
+compute XOR and the probability that a fresh 2-4-1 ReLU network starts dead (tools/judge.py).
 
 The student's solution cell runs alone in the sandboxed child; the grading process
-rebuilds what came back and compares it with the package's layers (``mfs.Dense``,
-``mfs.Tanh``, ``mfs.ReLU``) or with the values the notebook's checks ask for.
+rebuilds what came back, runs the networks itself on every input, and compares with the
+values the notebook's checks ask for.
 """
 
 from __future__ import annotations
 
-import math
+import itertools
 
 import numpy as np
 
-from judge import (Verdict, answer_of, array_of, call_error, judged_calls, number_of, raise_if_broken,
-                   raise_if_not_close, run_sandboxed)
+from judge import Verdict, answer_of, array_of, judged_calls, number_of, raise_if_broken, run_sandboxed
 
 
-def _namespace(code: str) -> dict:
-    """The trusted inputs code run in the grading process too, so both sides see the same cases."""
-    namespace: dict = {"np": np, "math": math}
-    exec(code, namespace)
-    return namespace
+# ---------------------------------------------------------------- parity with step units
+
+_PARITY_CASES = '''
+def step(z):
+    return (z > 0).astype(np.int64)
 
 
-# ---------------------------------------------------------------- two_layer_forward
-
-_FORWARD_CASES = '''
-def relu(z):
-    # what the notebook passes as mfs.relu, in NumPy
-    return np.maximum(z, 0)
+given = {"step": step}
 
 
 def cases():
-    """(X, W1, b1, W2, b2, activation), in the order of the notebook's checks: the visible
-    Tanh case, then per hidden size a ReLU case in float64 and a Tanh case in float32."""
-    rng = np.random.default_rng(202)
-    shapes = [(5, 3), (3, 4), (4,), (4, 2), (2,)]
-    out = [(*[rng.normal(size=s) for s in shapes], np.tanh)]
-    rng = np.random.default_rng(203)
-    for batch, inputs, hidden, outputs in [(1, 2, 2, 1), (7, 5, 3, 4)]:
-        arrays = [rng.normal(size=s) for s in
-                  [(batch, inputs), (inputs, hidden), (hidden,), (hidden, outputs), (outputs,)]]
-        out.append((*arrays, relu))
-        out.append((*[a.astype(np.float32) for a in arrays], np.tanh))
-    return out
+    """n: the check's 2 and 3, then the hidden tests' 1, 4, 5, 8 and 10."""
+    return [(n,) for n in (2, 3, 1, 4, 5, 8, 10)]
 
 
-def drive(namespace, X, W1, b1, W2, b2, activation):
-    """The forward pass on one case; what it returned, and the inputs as they are afterwards
-    (compared in the grading process, so a patched comparison in here changes nothing)."""
-    result = namespace["two_layer_forward"](X, W1, b1, W2, b2, activation)
-    pair = isinstance(result, tuple) and len(result) == 2
-    return {"pair": pair, "inputs": [X, W1, b1, W2, b2],
-            "types": [type(r).__name__ for r in result] if pair else [],
-            "H": result[0] if pair else None, "Z": result[1] if pair else None}
+def drive(namespace, n):
+    """The four arrays parity_weights returned, with their types (check_array wants NumPy arrays)."""
+    result = namespace["parity_weights"](n)
+    four = isinstance(result, tuple) and len(result) == 4
+    names = ("W1", "b1", "W2", "b2")
+    return {"four": four, "types": [type(r).__name__ for r in result] if four else [],
+            **(dict(zip(names, result)) if four else {})}
 '''
 
 
-def _judge_forward(source: str) -> None:
-    cases = _namespace(_FORWARD_CASES)["cases"]()
-    got = run_sandboxed(source, _FORWARD_CASES, function="two_layer_forward")
-    raise_if_broken(got, "two_layer_forward")
-    for (*arrays, activation), call in zip(cases, got["calls"]):
-        X, W1, b1, W2, b2 = arrays
-        sizes = f"X {X.shape}, W1 {W1.shape}, W2 {W2.shape}"
-        error = call_error(call, "two_layer_forward")
-        if error:
-            name, _, detail = error.partition(":")
-            raise Verdict(f"two_layer_forward raised {name} for {sizes}:{detail}")
-        fields = call["out"].get("dict", {})
-        if not fields or not number_of(fields["pair"], "pair"):
-            raise Verdict("two_layer_forward should return a pair (H, Z)")
-        after = fields["inputs"]["items"]
-        if not all(np.array_equal(array_of(a, "an input"), g) for a, g in zip(after, arrays)):
-            raise Verdict("two_layer_forward changed one of its inputs")
-        H_ref, Z_ref = _reference_forward(*arrays, activation)
-        rtol = 1e-4 if X.dtype == np.float32 else 1e-6
-        H = _array(fields, "H", 0, H_ref.shape)
-        Z = _array(fields, "Z", 1, Z_ref.shape)
-        raise_if_not_close(f"H for X {X.shape}", H, H_ref, rtol, rtol)
-        if (not np.allclose(Z, Z_ref, rtol=rtol, atol=rtol)
-                and np.allclose(Z, activation(Z_ref), rtol=rtol, atol=rtol)):
-            raise Verdict("Z went through the activation too: the output layer here applies none")
-        raise_if_not_close(f"Z for X {X.shape}", Z, Z_ref, rtol, rtol)
-        if X.dtype == np.float32 and (H.dtype != np.float32 or Z.dtype != np.float32):
-            raise Verdict(f"float32 inputs gave H {H.dtype} and Z {Z.dtype}: keep float32 "
-                          "(no float64 constants)")
-    if len(got["calls"]) != len(cases):
-        raise Verdict("two_layer_forward was not called on every case")
+def _judge_parity(source: str) -> None:
+    for (n,), out in judged_calls(source, _PARITY_CASES, "parity_weights"):
+        fields = out.get("dict", {})
+        if not fields or not number_of(fields["four"], "four"):
+            raise Verdict(f"parity_weights({n}) should return a tuple (W1, b1, W2, b2)")
+        W1 = _array(fields, "W1", 0)
+        if W1.ndim != 2 or W1.shape[0] != n:
+            raise Verdict(f"W1 has shape {W1.shape}, expected ({n}, hidden)")
+        hidden = W1.shape[1]
+        if not 1 <= hidden <= n:
+            raise Verdict(f"parity_weights({n}) uses {hidden} hidden units; at most {n} are allowed")
+        b1 = _array(fields, "b1", 1, (hidden,))
+        W2 = _array(fields, "W2", 2, (hidden, 1))
+        b2 = _array(fields, "b2", 3, (1,))
+        X_all = np.array(list(itertools.product([0, 1], repeat=n)), dtype=np.float64)
+        parity = X_all.sum(axis=1).astype(np.int64) % 2
+        H = ((X_all @ W1 + b1) > 0).astype(np.float64)
+        y_hat = ((H @ W2 + b2) > 0)[:, 0].astype(np.int64)
+        wrong = np.flatnonzero(y_hat != parity)
+        if len(wrong):
+            first = wrong[0]
+            raise Verdict(f"for n = {n} the network gives {y_hat[first]} on the input "
+                          f"{''.join(str(int(x)) for x in X_all[first])}, whose parity is {parity[first]} "
+                          f"({len(wrong)} of {len(parity)} inputs wrong)")
 
 
-def _array(fields: dict, name: str, index: int, shape: tuple) -> np.ndarray:
+def _array(fields: dict, name: str, index: int, shape: tuple | None = None) -> np.ndarray:
     """check_array's test and messages, on what came back."""
     kind = fields["types"]["items"][index].get("str", "?")
     if kind != "ndarray":
@@ -98,24 +74,11 @@ def _array(fields: dict, name: str, index: int, shape: tuple) -> np.ndarray:
     value = array_of(fields[name], name)
     if value.dtype.kind == "b":
         raise Verdict(f"{name} should hold real numbers, got dtype bool")
-    if value.shape != shape:
+    if shape is not None and value.shape != shape:
         raise Verdict(f"{name} has shape {value.shape}, expected {shape}")
     if not np.isfinite(value).all():
         raise Verdict(f"{name} contains NaN or infinity")
     return value
-
-
-def _reference_forward(X, W1, b1, W2, b2, activation) -> tuple[np.ndarray, np.ndarray]:
-    """The package's layers holding the same parameters: (H, Z), as the notebook's check."""
-    import mlp_from_scratch as mfs
-
-    dense1 = mfs.Dense(*W1.shape, rng=np.random.default_rng(0), dtype=W1.dtype)
-    dense2 = mfs.Dense(*W2.shape, rng=np.random.default_rng(0), dtype=W2.dtype)
-    dense1.params["W"][...], dense1.params["b"][...] = W1, b1
-    dense2.params["W"][...], dense2.params["b"][...] = W2, b2
-    hidden_layer = mfs.Tanh() if activation is np.tanh else mfs.ReLU()
-    H = hidden_layer.forward(dense1.forward(X))
-    return H, dense2.forward(H)
 
 
 # ---------------------------------------------------------------- XOR with ReLU weights
@@ -234,7 +197,7 @@ def _readable(judge_task):
 
 
 TASKS = {
-    "nb02_forward": _readable(_judge_forward),
+    "nb02_parity": _readable(_judge_parity),
     "nb02_xor_relu_weights": _readable(_judge_xor_relu_weights),
     "nb02_all_dead": _readable(_judge_all_dead),
 }
