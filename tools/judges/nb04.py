@@ -39,7 +39,7 @@ BELOW_FLOAT32 = 1e-5
 # never a reference of the task itself.
 
 # ``mfs``, a stand-in that offers only what a task may use from the package; the package's
-# sigmoid and MSE in NumPy; the copies the student's function gets.
+# MSE in NumPy; the copies the student's function gets.
 _BASE = '''
 class _Package:
     """The grader's `mfs`: the NumPy stand-ins a task may use, and a refusal for anything
@@ -53,12 +53,6 @@ class _Package:
         raise PermissionError(
             f"refused while grading: mfs.{name}, the package's own code; the task is to write "
             "it yourself, in NumPy" + (f" (while grading, mfs offers only {offered})" if offered else ""))
-
-
-def sigmoid(z):
-    """The package's stable sigmoid, in NumPy."""
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 class MSE:
