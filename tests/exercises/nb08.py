@@ -363,7 +363,7 @@ ANSWERS = {
             # a mask over the layers instead of their indices
             (ZERO_GRAD + "    return [name == 'Dense' and layers[i + 1:i + 2] == ['BatchNorm'] for i, name in enumerate(layers)]\n",
              r"should return a list of layer indices \(ints\)"),
-            # the right indices, but the input list emptied on the way
+            # the caller's list consumed while scanning it (pop)
             (ZERO_GRAD + "    dead = []\n"
                          "    while layers:\n"
                          "        name = layers.pop(0)\n"
