@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 sys.path.insert(0, str(ROOT / "tools"))
 
+import grade  # noqa: E402
 import nbgrader_cells  # noqa: E402
 import run_notebooks  # noqa: E402
 import task_table  # noqa: E402
@@ -268,3 +269,16 @@ def test_check_mode_sends_a_stale_notebook_to_run_notebooks(tmp_path, capsys):
     before = path.read_text()
     assert run_notebooks.main(["--metadata-only", str(path)]) == 0
     assert path.read_text() == before
+
+
+def test_parallel_graders_share_the_cores_for_blas_threads(monkeypatch):
+    # tools/grade.py: N workers on C cores get C // N BLAS threads each (at least 1), so two
+    # workers on two cores do not each run two threads; a setting made by hand is kept.
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    assert grade.blas_threads(1, cores=2)["OPENBLAS_NUM_THREADS"] == "2"
+    assert grade.blas_threads(2, cores=2) == dict.fromkeys(
+        ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"), "1")
+    assert grade.blas_threads(4, cores=2)["OMP_NUM_THREADS"] == "1"
+    assert grade.blas_threads(2, cores=8)["MKL_NUM_THREADS"] == "4"
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert grade.blas_threads(2, cores=8) == {}

@@ -18,6 +18,11 @@ students are added before any worker starts, so no two workers create the same r
 (tools/judge.py), and the points are the judges' in either mode, so they are the same; the
 feedback then shows each task's verdict without the notebook's outputs.
 
+Each worker's kernels get an equal share of the machine's cores for their BLAS threads
+(``cores // workers``, at least 1), unless ``OMP_NUM_THREADS`` is set already: two workers
+that each ran two BLAS threads on two cores would spend their time waiting for each other's
+threads.
+
 A worker that fails (nbgrader's exit code) is reported with the end of its log and makes
 the exit code 1; the other students are graded all the same.
 """
@@ -25,6 +30,7 @@ the exit code 1; the other students are graded all the same.
 from __future__ import annotations
 
 import argparse
+import os
 import queue
 import sys
 import threading
@@ -60,6 +66,16 @@ def add_students(db_url: str, course_id: str, students: list[str]) -> None:
             gb.update_or_create_student(student)
 
 
+def blas_threads(workers: int, cores: int | None = None) -> dict[str, str]:
+    """The BLAS thread variables for each of ``workers`` processes sharing ``cores`` (default:
+    this machine's): an equal share, at least 1; empty if ``OMP_NUM_THREADS`` is set, so a
+    choice made by hand is kept."""
+    if "OMP_NUM_THREADS" in os.environ:
+        return {}
+    share = str(max(1, (cores or os.cpu_count() or 1) // max(1, workers)))
+    return {name: share for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
 def grade(root: Path, db_url: str, students: list[str], workers: int, judge_only: bool = False,
           course_id: str = "mlp_from_scratch") -> list[Result]:
     """Autograde every assignment of every student in ``students``, ``workers`` at a time
@@ -71,6 +87,7 @@ def grade(root: Path, db_url: str, students: list[str], workers: int, judge_only
         todo.put(student)
     results: list[Result] = []
     lock = threading.Lock()
+    env = {"MLPFS_JUDGE_ONLY": "1" if judge_only else "0", **blas_threads(workers)}
 
     def work() -> None:
         while True:
@@ -80,8 +97,7 @@ def grade(root: Path, db_url: str, students: list[str], workers: int, judge_only
                 return
             start = time.perf_counter()
             done = nbgrader("autograde", "*", "--student", student, "--force",
-                            f"--CourseDirectory.db_url={db_url}", root=root, check=False,
-                            env={"MLPFS_JUDGE_ONLY": "1" if judge_only else "0"})
+                            f"--CourseDirectory.db_url={db_url}", root=root, check=False, env=env)
             result = Result(student, time.perf_counter() - start, done.returncode == 0,
                             done.stdout[-3000:] + done.stderr[-6000:])
             with lock:
