@@ -145,8 +145,8 @@ class BinaryCrossEntropy(Loss):
 class BinaryCrossEntropyWithLogits(Loss):
     """Binary cross-entropy on logits z (no sigmoid layer), averaged over all entries.
 
-    L = mean(max(z, 0) − z y + log(1 + e^{−|z|})) is the same as BCE(σ(z), y) but never
-    takes the log of 0, and the gradient is simply ∂L/∂z = (σ(z) − y) / N.
+    The same as BCE(σ(z), y), computed from z directly so that it never takes the log of 0
+    and never overflows, whatever |z| (how is notebook 01's Exercise 2).
     """
 
     threshold = 0.0  # σ(z) > 0.5 exactly when z > 0

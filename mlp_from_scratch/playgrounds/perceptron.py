@@ -1,7 +1,6 @@
 """Notebook 01's perceptron: Rosenblatt's rule, and a playground that steps through it.
 
-The plain functions are the tested reference for notebook 01 (its graded task
-``perceptron_epoch`` is checked against :func:`perceptron_epoch`); the playground shows
+The plain functions run the rule for notebook 01's experiments; the playground shows
 one update per click: the misclassified point that caused it, ringed, and the decision
 line before and after.
 
