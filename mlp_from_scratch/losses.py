@@ -146,7 +146,7 @@ class BinaryCrossEntropyWithLogits(Loss):
     """Binary cross-entropy on logits z (no sigmoid layer), averaged over all entries.
 
     The same as BCE(σ(z), y), computed from z directly so that it never takes the log of 0
-    and never overflows, whatever |z| (how is notebook 01's Exercise 2).
+    and never overflows, whatever |z| (notebook 01's Exercise 2 asks how).
     """
 
     threshold = 0.0  # σ(z) > 0.5 exactly when z > 0
