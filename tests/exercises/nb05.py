@@ -353,7 +353,7 @@ ANSWERS = {
                     "        stds.append(z.std())\n"
                     "        h = activation(z)\n"
                     "    return [W / s for W, s in zip(weights, stds)]\n",
-             r"the layers before layer 2 have std 1 but its pre-activations have std .* a layer's std depends on every layer before it, as returned"),
+             r"the layers before layer 2 have std 1 but its pre-activations have std .* a layer's std depends on every layer before it, as lsuv_scales returns them"),
             # divided by the variance instead of the standard deviation
             (LSUV + "    new, h = [], X\n"
                     "    for W in weights:\n"

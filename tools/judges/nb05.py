@@ -533,7 +533,8 @@ def _judge_unit_stds(weights: list, X: np.ndarray, activation, what: str) -> Non
             raise Verdict(f"after lsuv_scales, layer 1's pre-activations X @ W_1 have std {stds[0]:.3g} on X "
                           f"({what}); they should have std 1")
         raise Verdict(f"after lsuv_scales, the layers before layer {k} have std 1 but its pre-activations have "
-                      f"std {stds[k - 1]:.3g} on X ({what}): a layer's std depends on every layer before it, as returned")
+                      f"std {stds[k - 1]:.3g} on X ({what}): a layer's std depends on every layer before it, "
+                      "as lsuv_scales returns them")
 
 
 TASKS = {
