@@ -241,18 +241,36 @@ class ReLU(Activation):
         return kernels.relu_backward(grad_out, self._z)
 
 
-class Sigmoid(Activation):
-    """σ(z) = 1 / (1 + e^{-z}), squashing to (0, 1)."""
+class _SquashingActivation(Activation):
+    """An activation whose derivative is a function of its output s = σ(z):
+    ``derivative_of_output(s)``. Backward reuses the s that forward computed, so the
+    exponential (or tanh) runs once per step instead of twice."""
+
+    derivative_of_output: Callable[[np.ndarray], np.ndarray]
+    _s = None
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        self._s = super().forward(x, training)
+        return self._s
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        return self._check_grad(grad_out, self._z) * self.derivative_of_output(self._s)
+
+
+class Sigmoid(_SquashingActivation):
+    """σ(z) = 1 / (1 + e^{-z}), squashing to (0, 1); σ'(z) = σ(z)(1 − σ(z))."""
 
     function = staticmethod(act.sigmoid)
     derivative = staticmethod(act.sigmoid_derivative)
+    derivative_of_output = staticmethod(lambda s: s * (1 - s))
 
 
-class Tanh(Activation):
-    """σ(z) = tanh(z), squashing to (−1, 1)."""
+class Tanh(_SquashingActivation):
+    """σ(z) = tanh(z), squashing to (−1, 1); σ'(z) = 1 − tanh²(z)."""
 
     function = staticmethod(act.tanh)
     derivative = staticmethod(act.tanh_derivative)
+    derivative_of_output = staticmethod(lambda t: 1 - t * t)
 
 
 class LeakyReLU(Activation):
