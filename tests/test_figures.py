@@ -200,12 +200,16 @@ assert [t.get_text() for t in ax.get_legend().get_texts()] == ["one seed", "mean
         "48": """
 assert colour_bar.ax.get_ylabel() == "test images (log scale)"
 """,
-        # a bin that holds images, none read right, is marked: a bar of height 0 looks like an empty bin
+        # a bin that holds images, none read right, is marked: a bar of height 0 looks like an empty bin;
+        # with no such bin there is no marker (an empty unclipped line would break tight_layout)
         "61": """
+label = "images in the bin, none read right"
 for top, (c, a) in zip(fig.axes[1::2], ((counts, acc_bins), (counts_T, acc_T))):
-    marked, = [line for line in top.get_lines() if line.get_label() == "images in the bin, none read right"]
-    assert np.allclose(marked.get_xdata(), (np.flatnonzero((c > 0) & (a == 0)) + 0.5) / NUM_BINS)
-assert "images in the bin, none read right" in [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    marked = [line.get_xdata() for line in top.get_lines() if line.get_label() == label]
+    expected = (np.flatnonzero((c > 0) & (a == 0)) + 0.5) / NUM_BINS
+    assert len(marked) == (len(expected) > 0) and all(np.allclose(x, expected) for x in marked)
+legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+assert (label in legend) == ((counts > 0) & (acc_bins == 0)).any()
 """,
         "66": """
 assert [t.get_text() for t in example_figure.axes[1].get_xticklabels()] == [str(d) for d in range(10)]

@@ -191,7 +191,7 @@ ANSWERS = {
             # the partial batch forgotten
             (STEPS + "    per_epoch = n // batch_size\n"
                      "    return per_epoch, batch_size, per_epoch + ((num_epochs - 1) * per_epoch + 1) // 2\n",
-             r"steps_per_epoch = 107 for n = 55000, batch_size = 512, num_epochs = 18, but the loop"),
+             r"steps_per_epoch = 107 for n = 55000, batch_size = 512, num_epochs = 12, but the loop"),
             # the remainder taken as the last batch even when it is 0
             (STEPS + "    per_epoch = -(-n // batch_size)\n"
                      "    return per_epoch, n % batch_size, per_epoch + ((num_epochs - 1) * per_epoch + 1) // 2\n",
@@ -199,7 +199,7 @@ ANSWERS = {
             # the warm-up forgotten: half of all the steps
             (STEPS + "    per_epoch = -(-n // batch_size)\n"
                      "    return per_epoch, n - (per_epoch - 1) * batch_size, num_epochs * per_epoch // 2\n",
-             r"half_lr_step = 972 for n = 55000.*but the loop and the schedule give 1026"),
+             r"half_lr_step = 648 for n = 55000.*but the loop and the schedule give 702"),
             # half of the decay rounded down: right only when it is even
             (STEPS + "    per_epoch = -(-n // batch_size)\n"
                      "    return per_epoch, n - (per_epoch - 1) * batch_size, per_epoch + (num_epochs - 1) * per_epoch // 2\n",
@@ -208,7 +208,7 @@ ANSWERS = {
             (STEPS + "    per_epoch = -(-n // batch_size)\n"
                      "    return per_epoch, n - (per_epoch - 1) * batch_size, "
                      "per_epoch + ((num_epochs - 1) * per_epoch + 1) // 2 + 1\n",
-             r"half_lr_step = 1027 for n = 55000"),
+             r"half_lr_step = 703 for n = 55000"),
             # right, by scanning the schedule's formula step by step: a trillion steps take too long
             (STEPS + "    per_epoch = -(-n // batch_size)\n"
                      "    warmup, total = per_epoch, num_epochs * per_epoch\n"

@@ -460,7 +460,7 @@ _STEPS_NAMES = ("steps_per_epoch", "last_batch_rows", "half_lr_step")
 # the check's setting (section 5's run), then settings the notebook never runs
 _STEPS_CASES = """
 def cases():
-    return [(55_000, 512, 18), (55_000, 96, 10), (60_000, 100, 3), (1_000, 64, 2), (10, 10, 4), (7, 3, 5)]
+    return [(55_000, 512, 12), (55_000, 96, 10), (60_000, 100, 3), (1_000, 64, 2), (10, 10, 4), (7, 3, 5)]
 """
 
 
