@@ -64,7 +64,11 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     σ(z) = 1 / (1 + e) for z ≥ 0 and σ(z) = e / (1 + e) for z < 0.
     """
     z = _real(z)
-    e = np.exp(-np.abs(z))
+    return sigmoid_from_exp(z, np.exp(-np.abs(z)))
+
+
+def sigmoid_from_exp(z: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """σ(z) from ``e = exp(-|z|)`` (the logits loss has computed it already)."""
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
-from .activations import sigmoid
+from .activations import sigmoid_from_exp
 from .validation import check_real_array
 
 _FLOAT32 = np.dtype(np.float32)
@@ -35,11 +35,16 @@ def _outputs(y_hat: np.ndarray, name: str) -> np.ndarray:
     return y_hat
 
 
-def _check_finite_targets(y: np.ndarray, name: str) -> None:
-    # min and max are NaN when any entry is: two passes over the (small) targets.
-    if y.dtype.kind == "f" and not (np.isfinite(y.min()) and np.isfinite(y.max())):
+def _check_target_values(y: np.ndarray, name: str, unit_interval: str = "") -> None:
+    """Raise unless the float targets ``y`` are finite and, when ``unit_interval`` says
+    which targets and how to fix them, lie in [0, 1]. Two passes over the (small)
+    targets, min and max, which are NaN when any entry is."""
+    lo, hi = y.min(), y.max()
+    if not (np.isfinite(lo) and np.isfinite(hi)):
         raise ValueError(f"{name}: the targets y contain NaN or infinity; check how they "
                          "were made (np.isnan(y).any(axis=-1) finds the rows)")
+    if unit_interval and not (0 <= lo and hi <= 1):
+        raise ValueError(f"{name}: {unit_interval.format(lo=lo, hi=hi)}")
 
 
 class Loss:
@@ -57,8 +62,12 @@ class Loss:
         name = type(self).__name__
         y_hat = _outputs(y_hat, name)
         y = _targets_like(y_hat, y, name)
-        _check_finite_targets(y, name)
+        _check_target_values(y, name, self._target_range)
         return y_hat, y
+
+    #: What the targets must be besides finite, for ``_check_target_values``: "" (any
+    #: number) or a message for targets outside [0, 1].
+    _target_range = ""
 
     def check_targets(self, y: np.ndarray, num_outputs: int) -> None:
         """Raise unless ``y`` (all of a data set's targets) suits a network with
@@ -104,11 +113,8 @@ class MSE(Loss):
         return float(np.mean(diff * diff)), diff * (2 / diff.size)
 
 
-def _check_binary(y: np.ndarray, name: str) -> None:
-    # `not (0 <= lo and hi <= 1)` is also true for NaN, which compares false.
-    if y.size and not (0 <= y.min() and y.max() <= 1):
-        raise ValueError(f"{name}: targets must lie in [0, 1], got values from {y.min()} to "
-                         f"{y.max()}; use 0/1 labels (or probabilities)")
+_BINARY_TARGETS = ("targets must lie in [0, 1], got values from {lo} to {hi}; use 0/1 labels "
+                   "(or probabilities)")
 
 
 class BinaryCrossEntropy(Loss):
@@ -124,9 +130,10 @@ class BinaryCrossEntropy(Loss):
     where this one must clip.
     """
 
+    _target_range = _BINARY_TARGETS
+
     def _prepare(self, y_hat, y):
         y_hat, y = super()._prepare(y_hat, y)
-        _check_binary(y, "BinaryCrossEntropy")
         lo, hi = y_hat.min(), y_hat.max()
         if lo < 0 or hi > 1:  # NaN passes: a diverged run is reported by fit
             raise ValueError(f"BinaryCrossEntropy takes probabilities in [0, 1], got predictions "
@@ -150,16 +157,13 @@ class BinaryCrossEntropyWithLogits(Loss):
     """
 
     threshold = 0.0  # σ(z) > 0.5 exactly when z > 0
-
-    def _prepare(self, y_hat, y):
-        y_hat, y = super()._prepare(y_hat, y)
-        _check_binary(y, "BinaryCrossEntropyWithLogits")
-        return y_hat, y
+    _target_range = _BINARY_TARGETS
 
     def __call__(self, y_hat, y):
         z, y = self._prepare(y_hat, y)
-        loss = np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
-        return float(loss), (sigmoid(z) - y) / z.size
+        e = np.exp(-np.abs(z))  # ≤ 1: the loss's log term and σ(z) share it
+        loss = np.mean(np.maximum(z, 0) - z * y + np.log1p(e))
+        return float(loss), (sigmoid_from_exp(z, e) - y) / z.size
 
 
 class SoftmaxCrossEntropy(Loss):
@@ -187,10 +191,8 @@ class SoftmaxCrossEntropy(Loss):
                                  f"{classes} outputs, got labels from {lo} to {hi}")
             return z, y
         y = _targets_like(z, y, name)
-        _check_finite_targets(y, name)
-        if not (0 <= y.min() and y.max() <= 1):
-            raise ValueError(f"{name}: one-hot targets must lie in [0, 1], got values from "
-                             f"{y.min()} to {y.max()}")
+        _check_target_values(y, name, "one-hot targets must lie in [0, 1], got values from "
+                                      "{lo} to {hi}")
         return z, y
 
     def __call__(self, y_hat, y):

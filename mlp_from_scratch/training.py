@@ -70,9 +70,22 @@ def minibatches(
         for start, stop in bounds:
             yield X[start:stop], y[start:stop]
         return
-    order = rng.permutation(len(X))
+    buffer = _batch_buffer(X, bounds) if reuse_buffer else None
+    yield from _shuffled_batches(X, y, bounds, rng.permutation(len(X)), buffer)
+
+
+def _batch_buffer(X: np.ndarray, bounds: list[tuple[int, int]]) -> np.ndarray:
+    """An array for the largest batch's rows of ``X``, which every batch overwrites."""
     largest = max((stop - start for start, stop in bounds), default=0)
-    buffer = np.empty((largest, *X.shape[1:]), X.dtype) if reuse_buffer else None
+    return np.empty((largest, *X.shape[1:]), X.dtype)
+
+
+def _shuffled_batches(
+    X: np.ndarray, y: np.ndarray, bounds: list[tuple[int, int]], order: np.ndarray,
+    buffer: np.ndarray | None,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The batches of ``minibatches``: the rows ``order[start:stop]`` for each of
+    ``bounds``, gathered into ``buffer`` when there is one."""
     for start, stop in bounds:
         rows = order[start:stop]
         if buffer is None:
@@ -234,9 +247,13 @@ def fit(
         if batch_size < 2 or len(X) < 2:
             raise ValueError(f"a model with BatchNorm needs training batches of at least 2 "
                              f"rows, but batch_size is {batch_size} and X has {len(X)} rows")
-    steps_per_epoch = len(_batch_bounds(len(X), batch_size, min_rows))
+    # What minibatches(X, y, batch_size, rng=rng, reuse_buffer=True, min_rows=min_rows)
+    # does, with its checks and set-up done once here instead of once per epoch: on a tiny
+    # data set such as XOR's 4 rows they cost as much as the step itself.
+    bounds = _batch_bounds(len(X), batch_size, min_rows)
+    buffer = _batch_buffer(X, bounds)
     rates = (None if lr_schedule is None
-             else _check_schedule(lr_schedule, num_epochs * steps_per_epoch))
+             else _check_schedule(lr_schedule, num_epochs * len(bounds)))
 
     rows: list[dict] = []
     step = 0
@@ -245,8 +262,8 @@ def fit(
         for epoch in range(1, num_epochs + 1):
             model.train()
             total_loss, correct, seen = 0.0, 0.0, 0
-            for X_batch, y_batch in minibatches(X, y, batch_size, rng=rng, reuse_buffer=True,
-                                                min_rows=min_rows):
+            for X_batch, y_batch in _shuffled_batches(X, y, bounds, rng.permutation(len(X)),
+                                                      buffer):
                 if augment is not None:
                     X_batch = augment(X_batch, rng)
                 # Overflow is expected when training diverges; the check below reports it
