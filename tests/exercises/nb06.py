@@ -139,6 +139,11 @@ ANSWERS = {
                     "        m_hat = m / (1 - self.beta1**self.t)\n        v_hat = v / (1 - self.beta2**self.t)\n"
                     "        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)\n",
              r"p is wrong after step 2.*state kept"),
+            # a correction derived without t: 1 - beta, right at step 1 only
+            (ADAM + "        self.t += 1\n" + MOMENTS
+             + "        m_hat = self.m / (1 - self.beta1)\n        v_hat = self.v / (1 - self.beta2)\n"
+               "        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)\n",
+             r"step 1 is right but p is wrong after step 2.*correction change with t"),
             # only the first moment corrected
             (ADAM + "        self.t += 1\n" + MOMENTS
              + "        m_hat = self.m / (1 - self.beta1**self.t)\n"

@@ -173,6 +173,8 @@ _ADAMW_SPECS = [
 
 _ADAM_HINT = "the first step has the wrong size; at t = 1, check the moments and their bias correction"
 _EPS_HINT = "with gradients of size 1 the steps are right, so look at where eps enters the update"
+_ADAM_LATER = ("is the state kept, and updated, from one call to the next (m, v and t), and does your correction "
+               "change with t as your derivation says?")
 _BETAS = (" (the default betas pass: are beta1, beta2 and eps read from the object's own "
           "attributes?)")
 
@@ -309,7 +311,8 @@ def _judge_adam(source: str) -> None:
         try:
             _check_run("Adam", got["ps"], got["failure"], got["at"], p0, grads,
                        _reference_steps(make, p0, grads), 1e-4 if p0.dtype == np.float32 else 1e-7, name,
-                       _EPS_HINT if tiny else _ADAM_HINT, _efficient_adam(p0, grads, **hyper))
+                       _EPS_HINT if tiny else _ADAM_HINT, _efficient_adam(p0, grads, **hyper),
+                       later_hint=_ADAM_LATER)
         except NotAnswered:
             raise
         except Verdict as verdict:
