@@ -7,8 +7,8 @@ def forward_stds(X, weights, activation):
 '''
 
 INIT = '''
-def init_weights(fan_in, fan_out, kind, rng):
-    """(fan_in, fan_out) float32 weights for kind "he" or "xavier"."""
+def init_weights(fan_in, fan_out, kind, rng, alpha=0.01):
+    """(fan_in, fan_out) float32 weights for kind "he", "xavier" or "leaky_relu" (slope alpha)."""
 '''
 
 ORTHO = '''
@@ -27,8 +27,15 @@ def lsuv_scales(weights, X, activation):
 '''
 
 # The body of a correct initializer once `std` is known, and the check of `kind`.
-KIND_CHECK = ('    if kind not in ("he", "xavier"):\n'
+KIND_CHECK = ('    if kind not in ("he", "xavier", "leaky_relu"):\n'
               '        raise ValueError(f"unknown kind {kind!r}")\n')
+# Right scales, for the answers whose mistake is elsewhere: He's and Xavier's, and the leaky
+# ReLU's derived one, E[leaky(z)^2] = (1 + alpha^2)/2 Var(z). (An answer whose mistake is in
+# "he" or "xavier" fails there first: the checks draw those kinds first.)
+LEAKY = "    if kind == 'leaky_relu':\n        std = np.sqrt(2 / ((1 + alpha**2) * fan_in))\n"
+HE_XAVIER = "    std = np.sqrt(2 / fan_in) if kind == 'he' else np.sqrt(2 / (fan_in + fan_out))\n"
+DRAW = "    return (std * rng.standard_normal((fan_in, fan_out))).astype(np.float32)\n"
+LEAKY_MESSAGE = r"'leaky_relu', rng, alpha=0\.5.*work out E\[leaky\(z\)\^2\]"
 
 ANSWERS = {
     "nb05_forward_stds": {
@@ -89,13 +96,27 @@ ANSWERS = {
             # Glorot's uniform distribution: U(-a, a) has std a/√3
             INIT + KIND_CHECK +
             "    fan = fan_in / 2 if kind == 'he' else (fan_in + fan_out) / 2\n"
+            "    if kind == 'leaky_relu':\n"
+            "        fan = (1 + alpha * alpha) * fan_in / 2   # E[leaky(z)^2] = (1 + alpha^2)/2 Var(z)\n"
             "    limit = np.sqrt(3.0 / fan)\n"
             "    return rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(np.float32)\n",
             INIT + KIND_CHECK +
-            "    variance = {'he': 2 / fan_in, 'xavier': 2 / (fan_in + fan_out)}[kind]\n"
+            "    variance = {'he': 2 / fan_in, 'xavier': 2 / (fan_in + fan_out),\n"
+            "                'leaky_relu': 2 / (fan_in + alpha**2 * fan_in)}[kind]\n"
             "    return rng.normal(0.0, variance ** 0.5, (fan_in, fan_out)).astype('float32')\n",
         ],
         "wrong": [
+            # the leaky ReLU given He's scale: alpha ignored
+            (INIT + KIND_CHECK + "    std = np.sqrt(2 / fan_in) if kind != 'xavier' else np.sqrt(2 / (fan_in + fan_out))\n"
+             + DRAW, LEAKY_MESSAGE),
+            # (1 + alpha)/2 for the leaky ReLU's second moment: the slope not squared
+            (INIT + KIND_CHECK + HE_XAVIER + "    if kind == 'leaky_relu':\n"
+                                             "        std = np.sqrt(2 / ((1 + alpha) * fan_in))\n" + DRAW,
+             LEAKY_MESSAGE),
+            # the leaky scale from fan_out: right for square layers only (the hidden shapes catch it)
+            (INIT + KIND_CHECK + HE_XAVIER + "    if kind == 'leaky_relu':\n"
+                                             "        std = np.sqrt(2 / ((1 + alpha**2) * fan_out))\n" + DRAW,
+             r"init_weights\(400, 100, 'leaky_relu', rng, alpha=0\.0\) has std .*not the scale that keeps"),
             # He's scale with fan_out: right only for square layers
             (INIT + KIND_CHECK +
              "    std = np.sqrt(2 / (fan_out if kind == 'he' else fan_in + fan_out))\n"
@@ -137,9 +158,7 @@ ANSWERS = {
              "    return np.abs(std * rng.standard_normal((fan_in, fan_out))).astype(np.float32)\n",
              r"does not have mean 0"),
             # an unknown kind silently treated as Xavier (only the hidden tests catch it)
-            (INIT +
-             "    std = np.sqrt(2 / fan_in) if kind == 'he' else np.sqrt(2 / (fan_in + fan_out))\n"
-             "    return (std * rng.standard_normal((fan_in, fan_out))).astype(np.float32)\n",
+            (INIT + HE_XAVIER + LEAKY + DRAW,
              r"should raise ValueError for an unknown kind"),
         ],
         # judged outside the kernel: the package's Dense draws the weights (this answer was a

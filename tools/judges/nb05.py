@@ -185,34 +185,41 @@ def _same(a, b):
     return a is not None and b is not None and a.shape == b.shape and bool(_all(a == b, axis=None))
 """
 
-# The test cells' calls, in their order: square layers, then fan_in != fan_out, then the
-# hidden shapes; each with a generator of seed 11, another of seed 11 and one of seed 12,
-# all made before the student's code runs. Then an unknown kind, which must raise.
-_INIT_SHAPES = ([(256, 256, kind, 0.03) for kind in ("he", "xavier")]
-                + [(400, 100, kind, 0.03) for kind in ("he", "xavier")]
-                + [(a, b, kind, t) for kind in ("he", "xavier")
-                   for a, b, t in ((100, 400, 0.03), (1000, 10, 0.05), (3, 5000, 0.03))])
+# The test cells' calls, in their order: square layers, then fan_in != fan_out, the leaky
+# ReLU's square layer, then the hidden shapes and slopes; each (fan_in, fan_out, kind,
+# tolerance, alpha) with a generator of seed 11, another of seed 11 and one of seed 12, all
+# made before the student's code runs. Then an unknown kind, which must raise. The test
+# cell's 30-layer spread check needs no judging of its own: the leaky scale is checked here
+# against the derived one, which keeps the spread.
+_INIT_SHAPES = ([(256, 256, kind, 0.03, None) for kind in ("he", "xavier")]
+                + [(400, 100, kind, 0.03, None) for kind in ("he", "xavier")]
+                + [(256, 256, "leaky_relu", 0.03, 0.5)]
+                + [(a, b, kind, t, None) for kind in ("he", "xavier")
+                   for a, b, t in ((100, 400, 0.03), (1000, 10, 0.05), (3, 5000, 0.03))]
+                + [(a, b, "leaky_relu", 0.03, alpha)
+                   for a, b, alpha in ((400, 100, 0.0), (100, 400, 1.0), (300, 200, 0.2))])
 
 _INIT_INPUTS = _SUMMARY + f"""
-SHAPES = {[(a, b, kind) for a, b, kind, _ in _INIT_SHAPES]!r}
+SHAPES = {[(a, b, kind, alpha) for a, b, kind, _, alpha in _INIT_SHAPES]!r}
 
 
 def cases():
-    out = [(a, b, kind, np.random.default_rng(11), np.random.default_rng(11), np.random.default_rng(12))
-           for a, b, kind in SHAPES]
-    return out + [(10, 10, "lecun", np.random.default_rng(0), None, None)]
+    out = [(a, b, kind, alpha, np.random.default_rng(11), np.random.default_rng(11), np.random.default_rng(12))
+           for a, b, kind, alpha in SHAPES]
+    return out + [(10, 10, "lecun", None, np.random.default_rng(0), None, None)]
 
 
-def drive(namespace, fan_in, fan_out, kind, rng, again, other):
+def drive(namespace, fan_in, fan_out, kind, alpha, rng, again, other):
     # three draws (seeds 11, 11, 12) summarised; for the unknown kind, whether it raised ValueError
     init_weights = namespace["init_weights"]
+    extra = {{}} if alpha is None else {{"alpha": alpha}}
     if again is None:
         try:
             init_weights(fan_in, fan_out, kind, rng)
         except ValueError:
             return "raised ValueError"
         return "returned"
-    W, W_again, W_other = (init_weights(fan_in, fan_out, kind, r) for r in (rng, again, other))
+    W, W_again, W_other = (init_weights(fan_in, fan_out, kind, r, **extra) for r in (rng, again, other))
     return {{"W": _summary(W), "again": _summary(W_again), "same": _same(W, W_again),
             "other": _summary(W_other), "differs": not _same(W, W_other)}}
 """
@@ -221,8 +228,8 @@ def drive(namespace, fan_in, fan_out, kind, rng, again, other):
 def _judge_init_weights(source: str) -> None:
     got = run_sandboxed(source, _INIT_INPUTS, function="init_weights")
     raise_if_broken(got, "init_weights")
-    for (fan_in, fan_out, kind, tolerance), call in zip(_INIT_SHAPES, got["calls"]):
-        _judge_one_init(fan_in, fan_out, kind, tolerance, call)
+    for (fan_in, fan_out, kind, tolerance, alpha), call in zip(_INIT_SHAPES, got["calls"]):
+        _judge_one_init(fan_in, fan_out, kind, tolerance, alpha, call)
     unknown = got["calls"][-1]
     error = call_error(unknown, "init_weights")
     if error or unknown["out"] != {"str": "raised ValueError"}:
@@ -248,12 +255,17 @@ def _summarised_array(summary: dict, name: str, shape: tuple) -> dict:
     return {"dtype": dtype, "mean": number_of(summary["mean"], "mean"), "std": number_of(summary["std"], "std")}
 
 
-def _judge_one_init(fan_in: int, fan_out: int, kind: str, tolerance: float, call: dict) -> None:
+_LEAKY_HINT = "work out E[leaky(z)^2] for a symmetric z, as section 3 did for ReLU"
+
+
+def _judge_one_init(fan_in: int, fan_out: int, kind: str, tolerance: float, alpha: float | None,
+                    call: dict) -> None:
     """The test cell's check_init: shape, float32, the draws from rng alone, mean 0, and the
-    package's scale for the kind."""
+    scale for the kind: the package's for "he" and "xavier", the derived one for the leaky
+    ReLU (E[leaky(z)²] = (1 + α²)/2 Var(z), so Var(w) = 2 / ((1 + α²) fan_in))."""
     import mlp_from_scratch as mfs
 
-    name = f"init_weights({fan_in}, {fan_out}, {kind!r}, rng)"
+    name = f"init_weights({fan_in}, {fan_out}, {kind!r}, rng{'' if alpha is None else f', alpha={alpha}'})"
     error = call_error(call, "init_weights")
     if error:
         raise Verdict(f"{name} raised {error}")
@@ -269,6 +281,11 @@ def _judge_one_init(fan_in: int, fan_out: int, kind: str, tolerance: float, call
     size = fan_in * fan_out
     if not abs(W["mean"]) < 5 * W["std"] / np.sqrt(size) + 1e-12:
         raise Verdict(f"{name} does not have mean 0")
+    if kind == "leaky_relu":
+        if abs(W["std"] / math.sqrt(2 / ((1 + alpha**2) * fan_in)) - 1) > tolerance:
+            raise Verdict(f"{name} has std {W['std']:.4g}: not the scale that keeps the spread of leaky "
+                          f"ReLUs with slope {alpha}; {_LEAKY_HINT}")
+        return
     expected = mfs.Dense(fan_in, fan_out, rng=np.random.default_rng(13), init=kind).params["W"].std()
     if abs(W["std"] / expected - 1) > tolerance:
         shape = "a square layer" if fan_in == fan_out else f"a layer with fan_in={fan_in} != fan_out={fan_out}"
