@@ -205,11 +205,11 @@ class RMSProp(Optimizer):
 class Adam(Optimizer):
     """Adam: momentum on the gradient and RMSProp's scaling, with bias correction.
 
-    m ← β₁ m + (1 − β₁) g,  v ← β₂ v + (1 − β₂) g²,
-    m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ),  θ ← θ − η m̂ / (√v̂ + ε).
+    m ← β₁ m + (1 − β₁) g,  v ← β₂ v + (1 − β₂) g²,  θ ← θ − η m̂ / (√v̂ + ε),
 
-    m and v start at zero, so early on they underestimate the gradient's moments;
-    dividing by 1 − βᵗ undoes exactly that bias (at t = 1, m̂ = g and v̂ = g²).
+    with m̂ and v̂ the moments corrected for their start at zero at step t = 1, 2, …
+    (notebook 06's Task 2 derives the correction): for a gradient that stays the same,
+    m̂ = g and v̂ = g² from the first step on.
 
     The update runs as one compiled loop over the parameters (``kernels.adam_update``):
     NumPy would need a dozen passes over memory for these formulas.
