@@ -114,9 +114,13 @@ class _OneExampleAtATime(np.ndarray):
         raise _RowAccess("one example at a time")
 
     def __getitem__(self, key):
+        # one row is fine (X[0].size); a second row is a walk through the examples
         first = key[0] if isinstance(key, tuple) and key else key
         if isinstance(first, (int, np.integer)):
-            raise _RowAccess("one example at a time")
+            rows = self.__dict__.setdefault("rows_read", set())
+            rows.add(int(first))
+            if len(rows) > 1:
+                raise _RowAccess("one example at a time")
         return super().__getitem__(key)
 
 
