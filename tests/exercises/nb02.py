@@ -115,6 +115,10 @@ ANSWERS = {
             (ALL_DEAD + "    return 0.5 ** num_inputs\n", r"is not the fraction of fresh 2-4 layers dead"),
             # one weight per unit
             (ALL_DEAD + "    return 0.5 ** hidden\n", r"is not the fraction of fresh 2-4 layers dead"),
+            # a quarter per unit, as for XOR's two inputs, whatever the number of inputs: right on the
+            # check's 2-4 layer, so only the autograder's other layers catch it
+            (ALL_DEAD + "    return 0.25 ** hidden if coding == '0/1' else 0.0\n",
+             r"p_all_dead\(3, 2, '0/1'\) = 0\.0625 is not the probability"),
             # at least one unit dead instead of all of them
             (ALL_DEAD + "    return 1 - (1 - 0.5 ** num_inputs) ** hidden\n", r"is not the fraction of fresh 2-4 layers dead"),
             # the coding ignored: ±1 bits treated as 0/1
