@@ -395,28 +395,48 @@ ANSWERS = {
             # the running variance started at 0, like the mean
             (WARMUP + "    t = lambda target: math.ceil(math.log(tolerance) / math.log(momentum))\n"
                       "    return t(mean), t(variance)\n",
-             r"variance_batches = 44 for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\), but mfs\.BatchNorm gets there after 43"),
+             r"variance_batches = 44 for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\), but mfs\.BatchNorm gets there after 43 "
+             r"batches; that is the count of a running variance starting at 0, but mfs\.BatchNorm's starts at 1"),
             # rounded down: the last batch before the tolerance is reached
             (WARMUP + "    gap_v = abs(1 - variance) / variance\n"
                       "    return (math.floor(math.log(tolerance) / math.log(momentum)),\n"
                       "            max(0, math.floor(math.log(tolerance / gap_v) / math.log(momentum))))\n",
-             r"mean_batches = 43 for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\), but mfs\.BatchNorm gets there after 44"),
+             r"mean_batches = 43 for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\), but mfs\.BatchNorm gets there after 44 "
+             r"batches; one batch off"),
             # momentum read as the share of the new batch
             (WARMUP + "    keep = 1 - momentum\n"
                       "    gap_v = abs(1 - variance) / variance\n"
                       "    return (math.ceil(math.log(tolerance) / math.log(keep)),\n"
                       "            max(0, math.ceil(math.log(tolerance / gap_v) / math.log(keep))))\n",
-             r"mean_batches = [23] for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\)"),
+             r"mean_batches = 2 for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\), but mfs\.BatchNorm gets there after 44 "
+             r"batches; that is the count of a layer with momentum 1 - momentum"),
             # the tolerance taken as absolute, not relative
             (WARMUP + "    return (math.ceil(math.log(tolerance / abs(mean)) / math.log(momentum)),\n"
                       "            max(0, math.ceil(math.log(tolerance / abs(1 - variance)) / math.log(momentum))))\n",
-             r"mean_batches = 66 for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\)"),
+             r"mean_batches = 66 for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\), .*the tolerance is relative to the target"),
             # rounded to the nearest batch: right at the check's setting (43.7 and 42.6), too few at 298.07;
             # the hidden setting's message says which way, not the count
             (WARMUP + "    gap_v = abs(1 - variance) / variance\n"
                       "    return (round(math.log(tolerance) / math.log(momentum)),\n"
                       "            max(0, round(math.log(tolerance / gap_v) / math.log(momentum))))\n",
-             r"mean_batches = 298 for running_warmup\(0\.99, 5\.0, 0\.25, 0\.05\), too few: mfs\.BatchNorm gets there later$"),
+             r"mean_batches = 298 for running_warmup\(0\.99, 5\.0, 0\.25, 0\.05\), too few: mfs\.BatchNorm gets there later; "
+             r"one batch off"),
+            # one batch too many: the batch after the one that gets there
+            (WARMUP + "    gap_v = abs(1 - variance) / variance\n"
+                      "    return (math.ceil(math.log(tolerance) / math.log(momentum)) + 1,\n"
+                      "            max(0, math.ceil(math.log(tolerance / gap_v) / math.log(momentum)) + 1))\n",
+             r"mean_batches = 45 for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\), but mfs\.BatchNorm gets there after 44 "
+             r"batches; one batch off"),
+            # the mean right, but the variance's gap shrunk by 1 - momentum per batch instead of momentum
+            (WARMUP + "    gap_v = abs(1 - variance) / variance\n"
+                      "    return (math.ceil(math.log(tolerance) / math.log(momentum)),\n"
+                      "            max(0, math.ceil(math.log(tolerance / gap_v) / math.log(1 - momentum))))\n",
+             r"variance_batches = 2 for running_warmup\(0\.9, 10\.0, 9\.0, 0\.01\), .*a layer with momentum 1 - momentum"),
+            # no case for "already close": a running variance that starts on its target has a gap of 0
+            (WARMUP + "    gap_v = abs(1 - variance) / variance\n"
+                      "    return (math.ceil(math.log(tolerance) / math.log(momentum)),\n"
+                      "            math.ceil(math.log(tolerance / gap_v) / math.log(momentum)))\n",
+             r"running_warmup\(0\.9, -3\.0, 1\.0, 0\.01\) raised ZeroDivisionError"),
             # right counts, but False for "no batch needed" (a short-circuit `and`): not a number
             (WARMUP + "    gap_v = abs(1 - variance) / variance\n"
                       "    return (math.ceil(math.log(tolerance) / math.log(momentum)),\n"

@@ -639,18 +639,22 @@ def cases():
 """
 
 
-def _counted_warmup(momentum: float, mean: float, variance: float, tolerance: float) -> tuple[int, int]:
+def _counted_warmup(momentum: float, mean: float, variance: float, tolerance: float,
+                    start_var: float = 1.0, absolute: bool = False) -> tuple[int, int]:
     """The package's BatchNorm fed batches [mean - s, mean + s] (batch variance s² = variance): the
-    batches until its running mean and running variance are first within the relative tolerance."""
+    batches until its running mean and running variance are first within the relative tolerance.
+    For the diagnoses: its running variance set to ``start_var`` first, or an absolute tolerance."""
     import mlp_from_scratch as mfs
 
     layer = mfs.BatchNorm(1, momentum=momentum, dtype=np.float64)
+    layer.buffers["running_var"][...] = start_var
     batch = np.array([[mean - math.sqrt(variance)], [mean + math.sqrt(variance)]])
+    scale = (1.0, 1.0) if absolute else (abs(mean), variance)
     counts: list[int | None] = [None, None]
     t = 0
     while None in counts:
-        close = [abs(layer.buffers["running_mean"][0] - mean) <= tolerance * abs(mean),
-                 abs(layer.buffers["running_var"][0] - variance) <= tolerance * variance]
+        close = [abs(layer.buffers["running_mean"][0] - mean) <= tolerance * scale[0],
+                 abs(layer.buffers["running_var"][0] - variance) <= tolerance * scale[1]]
         counts = [t if count is None and now else count for count, now in zip(counts, close)]
         layer.forward(batch, training=True)
         t += 1
@@ -686,15 +690,34 @@ def _warmup_counts(setting: tuple, out: dict) -> list[float]:
     return values
 
 
+def _warmup_diagnosis(setting: tuple, index: int, value: float, truth: int) -> str:
+    """A wrong count that another layer, or another reading of the task, would give (the check's
+    _diagnosis)."""
+    momentum, mean, variance, tolerance = setting
+    if value == _counted_warmup(1 - momentum, mean, variance, tolerance)[index]:
+        return ("; that is the count of a layer with momentum 1 - momentum: momentum is the share of the old "
+                "running value each batch keeps")
+    if index == 1 and value == _counted_warmup(*setting, start_var=0.0)[1]:
+        return "; that is the count of a running variance starting at 0, but mfs.BatchNorm's starts at 1"
+    if value == _counted_warmup(*setting, absolute=True)[index]:
+        return "; that is the count for an absolute tolerance, but the tolerance is relative to the target"
+    if abs(value - truth) == 1:
+        return ("; one batch off: count the batches until the running value is first within the tolerance, "
+                "the batch that gets it there included")
+    return ""
+
+
 def _judge_warmup(source: str) -> None:
     for index, (setting, out) in enumerate(judged_calls(source, _WARMUP_CASES, "running_warmup")):
-        for name, value, truth in zip(_WARMUP_NAMES, _warmup_counts(setting, out), _counted_warmup(*setting)):
+        counts = zip(_WARMUP_NAMES, _warmup_counts(setting, out), _counted_warmup(*setting))
+        for which, (name, value, truth) in enumerate(counts):
             if value != truth:
                 # the notebook's own setting shows the count; elsewhere only the direction is said
                 said = (f"but mfs.BatchNorm gets there after {truth} batches" if index == 0 else
                         f"too {'many' if value > truth else 'few'}: mfs.BatchNorm gets there "
                         f"{'sooner' if value > truth else 'later'}")
-                raise Verdict(f"{name} = {value:g} for running_warmup{setting}, {said}")
+                raise Verdict(f"{name} = {value:g} for running_warmup{setting}, {said}"
+                              + _warmup_diagnosis(setting, which, value, truth))
     for setting, out in judged_calls(source, _WARMUP_FAR, "running_warmup", timeout=10,
                                      too_slow="that warm-up lasts billions of batches, more than a loop can "
                                               "count; write each count as a formula"):
