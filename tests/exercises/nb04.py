@@ -748,13 +748,15 @@ def central(layer, x, a, R, h):
         "correct": [
             SOFTMAX + "    return S * G - S * np.einsum('nc,nc->n', G, S)[:, None]\n",
             SOFTMAX + "    inner = np.sum(G * S, axis=-1, keepdims=True)\n    return S * (G - inner)\n",
-            # the per-row Jacobian, transposed: no bug, J = diag(s) - s s^T is symmetric (and the check
-            # cannot see that the Jacobian was formed; the task's text asks not to)
-            SOFTMAX + "    out = np.empty_like(S)\n    for n in range(len(S)):\n"
-                      "        J = np.diag(S[n]) - np.outer(S[n], S[n])\n        out[n] = J.T @ G[n]\n"
-                      "    return out\n",
         ],
         "wrong": [
+            # right values through the Jacobian of one row at a time (J = diag(s) - s s^T, symmetric)
+            (SOFTMAX + "    out = np.empty_like(S)\n    for n in range(len(S)):\n"
+                       "        J = np.diag(S[n]) - np.outer(S[n], S[n])\n        out[n] = J.T @ G[n]\n"
+                       "    return out\n", r"a classes × classes matrix"),
+            # ... and of the whole batch at once
+            (SOFTMAX + "    J = S[:, :, None] * (np.eye(S.shape[1], dtype=S.dtype) - S[:, None, :])\n"
+                       "    return np.einsum('ni,nij->nj', G, J)\n", r"a classes × classes matrix"),
             # only the diagonal of the Jacobian, as for an elementwise activation
             (SOFTMAX + "    return S * G\n", r"rows of dL/dZ should sum to 0.*yours is S \* G"),
             # the inner product summed over the batch instead of the classes

@@ -707,10 +707,19 @@ def _float32_case():
     return Z, _softmax(Z).astype(np.float32), rng.standard_normal((6, 5)).astype(np.float32)
 
 
+def _wide_case():
+    """30,000 classes: one row's Jacobian (7.2 GB) cannot fit the child's memory limit."""
+    rng = np.random.default_rng(7)
+    Z = 2 * rng.standard_normal((2, 30_000))
+    return Z, _softmax(Z), rng.standard_normal((2, 30_000))
+
+
 def cases():
-    """The check cell's calls, shape by shape, then the float32 one."""
+    """The check cell's calls, shape by shape, then the float32 one, then the wide one."""
     _, S32, G32 = _float32_case()
-    return [c for (batch, classes), seed in SHAPES for c in _softmax_cases(batch, classes, seed)] + [(S32, G32)]
+    _, S_wide, G_wide = _wide_case()
+    return ([c for (batch, classes), seed in SHAPES for c in _softmax_cases(batch, classes, seed)]
+            + [(S32, G32), (S_wide, G_wide)])
 
 
 given = {"mfs": _Package()}
@@ -758,6 +767,16 @@ def _judge_softmax_backward(source: str) -> None:
     if not error < BELOW_FLOAT32:
         raise Verdict(f"dL/dZ for float32 inputs: relative error {error:.0e} against the gradient in "
                       f"float64 (a correct one gives < {BELOW_FLOAT32:.0e})")
+    Z, S, G = namespace["_wide_case"]()
+    call = got["calls"][k + 1]
+    if call.get("error", "").startswith("MemoryError"):
+        raise Verdict(f"softmax_backward ran out of memory for S of shape {S.shape}: a classes × classes matrix "
+                      "(the Jacobian, of one row or of all) does not fit a wide layer; simplify the sum until "
+                      "none is left")
+    layer = mfs.Softmax()
+    layer.forward(Z)
+    if not np.allclose(_softmax_result(call, S), layer.backward(G), rtol=1e-9, atol=1e-15):
+        raise Verdict(f"dL/dZ for S of shape {S.shape} is wrong")
 
 
 def _softmax_result(call: dict, S: np.ndarray) -> np.ndarray:
