@@ -27,6 +27,7 @@ CORRECT_BACKWARD = (
 
 MC_SIGNATURE = "def mc_dropout_probabilities(model, X, num_samples=10):\n"
 NOISE_SIGNATURE = "def dropout_noise_variance(rates, convention):\n"
+DISAGREE = "def mc_disagreement(P):\n"
 
 ANSWERS = {
     "nb07_dropout": {
@@ -218,6 +219,48 @@ ANSWERS = {
             "import mlp_from_scratch as mfs\n" + MC_SIGNATURE
             + "    return np.mean([mfs.softmax(model.forward(X, training=True))\n"
               "                    for _ in range(num_samples)], axis=0)\n",
+        ],
+    },
+    "nb07_mc_disagreement": {
+        "correct": [
+            # the mean Kullback-Leibler divergence of each pass from the average: the same number
+            DISAGREE + (
+                "    mean = P.mean(axis=0)\n"
+                "    with np.errstate(divide='ignore', invalid='ignore'):\n"
+                "        terms = np.where(P > 0, P * np.log(P / mean), 0.0)\n"
+                "    return terms.sum(axis=-1).mean(axis=0)\n"),
+            # entropies through scipy-free xlogy by hand, a loop over the passes
+            DISAGREE + (
+                "    def H(q):\n"
+                "        logs = np.log(q, out=np.zeros_like(q), where=q > 0)\n"
+                "        return -(q * logs).sum(axis=-1)\n"
+                "    return H(P.mean(axis=0)) - sum(H(p) for p in P) / len(P)\n"),
+        ],
+        "wrong": [
+            # 0 * log(0) = nan where a probability is 0
+            (DISAGREE + "    H = lambda q: -(q * np.log(q)).sum(axis=-1)\n"
+                        "    return H(P.mean(axis=0)) - H(P).mean(axis=0)\n", r"not finite.*0 \* np\.log\(0\) is nan"),
+            # the sign the wrong way round
+            (DISAGREE + "    H = lambda q: -(q * np.log(np.where(q > 0, q, 1))).sum(axis=-1)\n"
+                        "    return H(P).mean(axis=0) - H(P.mean(axis=0))\n", r"negative, which a disagreement never is"),
+            # the entropy of the average alone: not 0 for a uniform prediction the passes agree on
+            (DISAGREE + "    q = P.mean(axis=0)\n"
+                        "    return -(q * np.log(np.where(q > 0, q, 1))).sum(axis=-1)\n",
+             r"passes that agree.*not the right values"),
+            # the spread of the probabilities instead of entropies
+            (DISAGREE + "    return P.var(axis=0).sum(axis=-1)\n", r"two passes certain of different classes"),
+            # in bits instead of nats
+            (DISAGREE + "    H = lambda q: -(q * np.log2(np.where(q > 0, q, 1))).sum(axis=-1)\n"
+                        "    return H(P.mean(axis=0)) - H(P).mean(axis=0)\n", r"two passes certain of different classes"),
+            # averaged over the examples instead of the passes
+            (DISAGREE + "    H = lambda q: -(q * np.log(np.where(q > 0, q, 1))).sum(axis=-1)\n"
+                        "    return H(P.mean(axis=1)) - H(P).mean(axis=1)\n", r"has shape"),
+        ],
+        # judged outside the kernel: no package in the grading child
+        "delegating": [
+            "import mlp_from_scratch as mfs\n" + DISAGREE
+            + "    q = mfs.softmax(np.log(P.mean(axis=0)))\n"
+              "    return -(q * np.log(q)).sum(axis=-1)\n",
         ],
     },
 }

@@ -1,5 +1,5 @@
 """Notebook 07's judged tasks: the ``Dropout`` layer, the noise of stacked dropout layers,
-``mc_dropout_probabilities``, ``max_norm`` and the ``DropConnect`` layer (tools/judge.py).
+``mc_dropout_probabilities``, ``mc_disagreement``, ``max_norm`` and the ``DropConnect`` layer (tools/judge.py).
 
 The student's cell runs alone in the sandboxed child. What the child sends back must fit in
 the result pipe's buffer (64 KiB: ``run_sandboxed`` reads it only after the child has ended,
@@ -587,6 +587,59 @@ def _judge_mc_dropout(source: str) -> None:
         raise Verdict("more samples should give a less random average: is num_samples used?")
 
 
+# ---------------------------------------------------------------- mc_disagreement
+
+# The test cell's passes, visible then hidden; made in the child before the student's code
+# runs, and again here for the decisions.
+_DISAGREEMENT_CASES = '''
+def cases():
+    same = np.repeat(np.array([[[0.97, 0.01, 0.01, 0.01], [0.25, 0.25, 0.25, 0.25], [0.6, 0.3, 0.1, 0.0]]]), 5,
+                     axis=0)
+    split = np.array([[[1.0, 0.0]], [[0.0, 1.0]]])
+    hidden = [np.random.default_rng(80 + seed).dirichlet(np.full(classes, 0.5), size=(samples, batch))
+              for seed, (samples, batch, classes) in enumerate([(10, 4, 3), (1, 3, 5), (50, 6, 10), (2, 1, 2)])]
+    return [(same,), (split,)] + [(P,) for P in hidden]
+'''
+
+
+def _entropy(q: np.ndarray) -> np.ndarray:
+    """H(q) = -sum_k q_k ln q_k over the last axis, with 0 ln 0 = 0."""
+    return -np.sum(q * np.log(np.where(q > 0, q, 1)), axis=-1)
+
+
+def _judge_mc_disagreement(source: str) -> None:
+    namespace: dict = {"np": np}
+    exec(_DISAGREEMENT_CASES, namespace)
+    cases = namespace["cases"]()
+    got = run_sandboxed(source, _DISAGREEMENT_CASES, function="mc_disagreement")
+    raise_if_broken(got, "mc_disagreement")
+    whats = (["5 passes that agree (a confident, a uniform and a partly zero row)",
+              "two passes certain of different classes"]
+             + [f"random passes of shape {P.shape}" for (P,) in cases[2:]])
+    for k, ((P,), call, what) in enumerate(zip(cases, got["calls"], whats)):
+        error = call_error(call, "mc_disagreement")
+        if error:
+            raise Verdict(f"mc_disagreement raised {error} for {what}")
+        if call["changed_inputs"]:
+            raise Verdict(f"mc_disagreement changed its input ({what}): leave the passes as they were")
+        out = call["out"]
+        if "bytes" in out and out.get("shape") == [P.shape[1]] and not np.all(np.isfinite(array_of(out, "out"))):
+            raise Verdict(f"mc_disagreement gives {array_of(out, 'out').tolist()} for {what}: not finite. Where a "
+                          "probability is 0, q ln q is 0 (its limit), but NumPy's 0 * np.log(0) is nan")
+        value = _small_array(out, f"mc_disagreement for {what}", P.shape[1:2]).astype(np.float64)
+        if np.any(value < -1e-12):
+            raise Verdict(f"mc_disagreement gives {value.round(4).tolist()} for {what}: negative, which a "
+                          "disagreement never is (is a sign the wrong way round?)")
+        if k == 1:
+            if not np.isclose(value[0], math.log(2), rtol=1e-9):
+                raise Verdict(f"mc_disagreement gives {value[0]:.4f} for two passes certain of different classes, "
+                              "(1, 0) and (0, 1): work out each entropy of this case by hand and compare")
+            continue
+        expected = _entropy(P.mean(axis=0)) - _entropy(P).mean(axis=0) if k else np.zeros(P.shape[1])
+        if not np.allclose(value, expected, rtol=1e-9, atol=1e-12):
+            raise Verdict(f"mc_disagreement gives {value.round(4).tolist()} for {what}, not the right values")
+
+
 # ---------------------------------------------------------------- max-norm
 
 # The test cell's (W, c) pairs, visible then hidden; made in the child before the student's
@@ -884,6 +937,7 @@ TASKS = {
     "nb07_dropout": _judge_dropout,
     "nb07_noise_variance": _judge_noise_variance,
     "nb07_mc_dropout": _judge_mc_dropout,
+    "nb07_mc_disagreement": _judge_mc_disagreement,
     "nb07_max_norm": _judge_max_norm,
     "nb07_dropconnect": _judge_dropconnect,
 }
