@@ -285,12 +285,21 @@ ANSWERS = {
         "wrong": [
             # the ratio of the diagonal entries: a rotation changes them, not the eigenvalues
             (BOWL + "    d = np.diag(H)\n    kappa = d.max() / d.min()\n" + BOWL_FROM_KAPPA,
-             r"steps_ratio = 1\.60\d* for H = \[\[10, 6\], \[6, 5\]\] is more than 10 % below the measured ratio 3\.72"),
+             r"other numbers for H = \[\[10, 6\], \[6, 5\]\] rotated by 1 radian than for H itself"),
+            # the largest eigenvalue taken for κ: right for this H, whose smallest is 1, not once H is scaled
+            (BOWL + "    kappa = np.linalg.eigvalsh(H)[-1]\n" + BOWL_FROM_KAPPA,
+             r"other numbers for H = \[\[10, 6\], \[6, 5\]\] times 2\.5 than for H itself"),
             # Polyak's momentum without the square (the ratio from the right rate)
             (BOWL + "    lam = np.linalg.eigvalsh(H)\n    kappa = lam[-1] / lam[0]\n    root = np.sqrt(kappa)\n"
                     "    rate = (root - 1) / (root + 1)\n"
                     "    return kappa, rate, np.log(rate) / np.log((kappa - 1) / (kappa + 1))\n",
-             r"best_momentum = 0\.57\d* for a 3x3 H is not Polyak's momentum for this bowl's κ: too large"),
+             r"best_momentum = 0\.57\d* for H = \[\[10, 6\], \[6, 5\]\] is more than 0\.03 above the momentum that "
+             r"needed the fewest steps"),
+            # plain gradient descent's rate taken for the momentum (the ratio right)
+            (BOWL + "    lam = np.linalg.eigvalsh(H)\n    kappa = lam[-1] / lam[0]\n    root = np.sqrt(kappa)\n"
+                    "    mu = ((root - 1) / (root + 1)) ** 2\n"
+                    "    return kappa, (kappa - 1) / (kappa + 1), np.log(np.sqrt(mu)) / np.log((kappa - 1) / (kappa + 1))\n",
+             r"best_momentum = 0\.86\d* for H = \[\[10, 6\], \[6, 5\]\] is more than 0\.03 above"),
             # κ instead of √κ for the speed-up
             (BOWL + "    lam = np.linalg.eigvalsh(H)\n    kappa = lam[-1] / lam[0]\n    root = np.sqrt(kappa)\n"
                     "    return kappa, ((root - 1) / (root + 1)) ** 2, kappa\n",
@@ -301,9 +310,10 @@ ANSWERS = {
                     "    return kappa, mu, np.log((kappa - 1) / (kappa + 1)) / np.log(np.sqrt(mu))\n",
              r"steps_ratio is 0\.26\d* for H = \[\[10, 6\], \[6, 5\]\], but plain gradient descent needs more steps"),
             # the eigenvalues unsorted (np.linalg.eigvals), first over last: right at the check's H, where they come
-            # out largest first, and for the 3x3; not for a diagonal H, whose entries come out in their order
+            # out largest first; not once it is rotated, where they come out smallest first
             (BOWL + "    lam = np.linalg.eigvals(H)\n    kappa = lam[0] / lam[-1]\n" + BOWL_FROM_KAPPA,
-             r"kappa = 1\.5 for H = diag\(3, 0\.5, 12, 2\) is too small: .*whatever their order"),
+             r"kappa is 0\.07\d* for H = \[\[10, 6\], \[6, 5\]\] rotated by 1 radian, but a condition number "
+             r"λmax/λmin is at least 1"),
             # the second eigenvalue over the first: right for every 2x2 H, not for a 3x3
             (BOWL + "    lam = np.linalg.eigvalsh(H)\n    kappa = lam[1] / lam[0]\n" + BOWL_FROM_KAPPA,
              r"kappa = 3\.58\d* for a 3x3 H is too small"),

@@ -433,22 +433,24 @@ def _judge_adamw(source: str) -> None:
             raise
 
 
-# Run in the child (and, for the same arrays, in the grading process): the check cell's bowls in its order,
-# the first measured, the others compared with the exact predictions.
+# Run in the child (and, for the same arrays, in the grading process): the check cell's bowls in its order, the
+# first measured, the next two the first scaled and rotated, the others compared with the exact predictions.
 _BOWL_CASES = '''
-def _rotated():
-    c, s = np.cos(0.4), np.sin(0.4)
+def _rotated(H, angle):
+    c, s = np.cos(angle), np.sin(angle)
     R = np.array([[c, -s], [s, c]])
-    return R @ np.diag([50.0, 0.5]) @ R.T
+    return R @ H @ R.T
 
 
 def cases():
-    return [(np.array([[10.0, 6.0], [6.0, 5.0]]),),
+    H = np.array([[10.0, 6.0], [6.0, 5.0]])
+    return [(H,), (2.5 * H,), (_rotated(H, 1.0),),
             (np.array([[8.0, 3.0, 1.0], [3.0, 4.0, 1.0], [1.0, 1.0, 1.0]]),),
             (np.diag([3.0, 0.5, 12.0, 2.0]),),
-            (_rotated(),)]
+            (_rotated(np.diag([50.0, 0.5]), 0.4),)]
 '''
-_BOWL_NAMES = ["H = [[10, 6], [6, 5]]", "a 3x3 H", "H = diag(3, 0.5, 12, 2)", "a rotated ill-conditioned 2x2 H"]
+_BOWL_NAMES = ["H = [[10, 6], [6, 5]]", "H = [[10, 6], [6, 5]] times 2.5", "H = [[10, 6], [6, 5]] rotated by 1 radian",
+               "a 3x3 H", "H = diag(3, 0.5, 12, 2)", "a rotated ill-conditioned 2x2 H"]
 
 
 def _bowl_triple(call: dict, name: str) -> tuple[float, float, float]:
@@ -463,10 +465,10 @@ def _bowl_triple(call: dict, name: str) -> tuple[float, float, float]:
                "a number or an array" if "bytes" in out else out.get("type", "something else"))
         raise Verdict(f"bowl_predictions should return three numbers (kappa, best_momentum, steps_ratio), "
                       f"got {got}")
-    kappa, momentum, ratio = (answer_of(plain, n) for plain, n in
-                              zip(out["items"], ("kappa", "best_momentum", "steps_ratio")))
+    kappa = answer_of(out["items"][0], "kappa")
     if kappa < 1:
         raise Verdict(f"kappa is {kappa:g} for {name}, but a condition number λmax/λmin is at least 1")
+    momentum, ratio = answer_of(out["items"][1], "best_momentum"), answer_of(out["items"][2], "steps_ratio")
     if not 0 <= momentum < 1:
         raise Verdict(f"best_momentum is {momentum:g} for {name}; a momentum that converges lies in [0, 1)")
     if ratio <= 1:
@@ -475,36 +477,55 @@ def _bowl_triple(call: dict, name: str) -> tuple[float, float, float]:
     return kappa, momentum, ratio
 
 
-def _measured_steps_ratio(H: np.ndarray) -> float:
-    """The check cell's experiment: mfs.SGD from (1, 1) at η* and at Polyak's tuning, the steps until the
-    distance has shrunk 1e100 times, plain gradient descent's count over the heavy ball's."""
-    import mlp_from_scratch as mfs
+def _fewest_steps(H: np.ndarray, lrs: np.ndarray, momenta: np.ndarray, factor: float = 1e-100) -> tuple[int, float]:
+    """The check cell's ``_fewest_steps``: the heavy ball from (1, ..., 1) for every (lr, μ) of a grid at once; the
+    step at which the first of them has shrunk its distance ``factor`` times, and the mean μ of those first."""
+    theta = np.ones((len(lrs), len(H)))
+    previous, limit = theta.copy(), factor * np.linalg.norm(theta[0])
+    for step in range(1, 100_001):
+        theta, previous = theta - lrs[:, None] * (theta @ H) + momenta[:, None] * (theta - previous), theta
+        theta[~(np.abs(theta) < 1e10).all(axis=1)] = 1e10
+        done = np.linalg.norm(theta, axis=1) <= limit
+        if done.any():
+            return step, float(momenta[done].mean())
+    raise RuntimeError("no setting of the grid converged")
 
-    low, high = np.linalg.eigvalsh(H)[[0, -1]]
-    counts = []
-    for lr, mu in [(2 / (low + high), 0.0),
-                   (4 / (np.sqrt(low) + np.sqrt(high)) ** 2,
-                    ((np.sqrt(high) - np.sqrt(low)) / (np.sqrt(high) + np.sqrt(low))) ** 2)]:
-        theta, optimizer, steps = np.array([1.0, 1.0]), mfs.SGD(lr, momentum=mu), 0
-        while np.linalg.norm(theta) > 1e-100 * np.sqrt(2) and steps < 100_000:
-            optimizer.step([theta], [H @ theta])
-            steps += 1
-        counts.append(steps)
-    return counts[0] / counts[1]
+
+def _measured(H: np.ndarray) -> tuple[float, float]:
+    """The check cell's experiment: (fewest steps without momentum / fewest with, the momentum of the fewest)."""
+    lrs = np.geomspace(0.01, 1.0, 200)
+    plain, _ = _fewest_steps(H, lrs, np.zeros_like(lrs))
+    grid_lr, grid_momentum = np.meshgrid(lrs, np.linspace(0.0, 0.95, 96))
+    ball, fastest = _fewest_steps(H, grid_lr.ravel(), grid_momentum.ravel())
+    return plain / ball, fastest
 
 
 def _judge_predict_kappa(source: str) -> None:
     got = run_sandboxed(source, _BOWL_CASES, function="bowl_predictions")
     raise_if_broken(got, "bowl_predictions")
+    first = None
     for index, ((H,), call, name) in enumerate(zip(_cases(_BOWL_CASES), got["calls"], _BOWL_NAMES)):
         kappa, momentum, ratio = _bowl_triple(call, name)
         if index == 0:
-            measured = _measured_steps_ratio(H)
-            if not abs(ratio / measured - 1) < 0.1:
-                raise Verdict(f"steps_ratio = {ratio:g} for {name} is more than 10 % "
-                              f"{'above' if ratio > measured else 'below'} the measured ratio {measured:.2f}: each "
-                              "count is ln(factor) / ln(1/ρ), with the rates per step of section 3 and κ from H's "
-                              "eigenvalues")
+            first = (kappa, momentum, ratio)
+            continue
+        if index in (1, 2):
+            if not np.allclose((kappa, momentum, ratio), first, rtol=1e-6, atol=0):
+                raise Verdict(f"bowl_predictions gives other numbers for {name} than for H itself: its size "
+                              "and orientation change neither the ratio of its eigenvalues nor section 3's "
+                              "predictions")
+            if index == 2:
+                measured, fastest = _measured(_cases(_BOWL_CASES)[0][0])
+                momentum0, ratio0 = first[1], first[2]
+                if not abs(momentum0 - fastest) <= 0.03:
+                    raise Verdict(f"best_momentum = {momentum0:.3g} for {_BOWL_NAMES[0]} is more than 0.03 "
+                                  f"{'above' if momentum0 > fastest else 'below'} the momentum that needed the "
+                                  "fewest steps on the grid: Polyak's momentum for this bowl's κ")
+                if not abs(ratio0 / measured - 1) < 0.1:
+                    raise Verdict(f"steps_ratio = {ratio0:g} for {_BOWL_NAMES[0]} is more than 10 % "
+                                  f"{'above' if ratio0 > measured else 'below'} the measured ratio {measured:.1f}: "
+                                  "each count is ln(factor) / ln(1/ρ), with the rates per step of section 3 and κ "
+                                  "from H's eigenvalues")
             continue
         # the exact predictions of section 3, from the eigenvalues
         lam = np.linalg.eigvalsh(H)
