@@ -84,6 +84,16 @@ ANSWERS = {
                 "        b = b + lr * (2 * y_i - 1)\n"
                 "    return w, b\n"),
              r"changed although every example was already classified correctly"),
+            # a step of length lr along x (x normalized), not lr times the rates of change
+            (EPOCH_SIGNATURE + (
+                "    w, b = np.array(w, dtype=float), float(b)\n"
+                "    for x_i, y_i in zip(X, y):\n"
+                "        error = y_i - step(x_i @ w + b)\n"
+                "        if error:\n"
+                "            w = w + lr * error * x_i / np.linalg.norm(x_i)\n"
+                "            b = b + lr * error\n"
+                "    return w, b\n"),
+             r"w moved by \[0\.2236, 0\.4472\].*not the rule's step"),
             # visits the rows in reverse order
             (EPOCH_SIGNATURE + (
                 "    w, b = np.array(w, dtype=float), float(b)\n"

@@ -162,7 +162,7 @@ ANSWERS = {
             (STANDARDIZE + (
                 "    mean, std = X_train.mean(axis=0), X_train.std(axis=0)\n"
                 "    return (X_train - mean) / (std + 1e-8), (X_test - mean) / (std + 1e-8)\n"),
-             r"feature 2 is constant in X_train \(standard deviation 0\), so it is divided by 1"),
+             r"feature 2 is constant in X_train \(standard deviation 0\), so it is only moved, not stretched"),
             # in place: the caller's training data is overwritten
             (STANDARDIZE + (
                 "    mean, std = X_train.mean(axis=0), X_train.std(axis=0)\n"

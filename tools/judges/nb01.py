@@ -157,6 +157,11 @@ def _check_epoch(index, X, y, w, b, lr, w_new, b_new) -> None:
             raise Verdict("after a mistake on an example labelled 0, w.x + b should shrink; it did not")
         if b_new == b:
             raise Verdict("b did not change after a mistake")
+        w_ref, b_ref = _reference_epoch(X, y, w, b, lr)
+        if not (np.allclose(w_new, w_ref) and np.isclose(b_new, b_ref)):
+            raise Verdict(f"after a mistake on x = (1, 2) at lr 0.5, w moved by {(w_new - w).round(4).tolist()} "
+                          f"and b by {b_new - b:.4g}: not the rule's step, in which each weight and the bias "
+                          "move by lr times the rate at which z changes with them")
     if index == 3 and not (np.allclose(w_new, [1.0, 0.0]) and np.isclose(b_new, 1.0)):
         raise Verdict("the second row was already right after the first row's update, yet w or b "
                       "changed again: each prediction must use w and b as updated by the rows before it")

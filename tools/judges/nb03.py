@@ -431,8 +431,9 @@ def _judge_standardize(source: str) -> None:
     if not np.allclose(train_scaled[:, 2], 0):
         raise Verdict("feature 2 is constant in X_train, so its scaled training values should all be 0")
     if not np.allclose(test_scaled[:, 2], [0.0, 1.0, -2.0]):
-        raise Verdict("feature 2 is constant in X_train (standard deviation 0), so it is divided by 1: its test "
-                      f"values 2.5, 3.5, 0.5 should become 0, 1, -2, got {np.round(test_scaled[:, 2], 4).tolist()}")
+        raise Verdict("feature 2 is constant in X_train (standard deviation 0), so it is only moved, not "
+                      "stretched: its test values 2.5, 3.5, 0.5 should become 0, 1, -2, got "
+                      f"{np.round(test_scaled[:, 2], 4).tolist()}")
     results[3]()
     for k in range(4, len(cases)):
         X_train, X_test, _ = cases[k]
@@ -467,7 +468,7 @@ def _standardize_result(case: tuple, call: dict) -> tuple[np.ndarray, np.ndarray
         bad = [k for k in constant if value.shape == given.shape and not np.isfinite(value[:, k]).all()]
         if bad:
             raise Verdict(f"{name}_scaled has NaN or infinity in feature {bad[0]}, which is constant in X_train "
-                          "(standard deviation 0): by the rule above such a feature is divided by 1")
+                          "(standard deviation 0): such a feature is only moved, not stretched, and stays finite")
         if value.shape != given.shape:
             raise Verdict(f"{name}_scaled has shape {value.shape}, expected {given.shape}")
         if not np.isfinite(value).all():
