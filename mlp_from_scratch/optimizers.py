@@ -146,8 +146,9 @@ class Optimizer:
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with (Nesterov) momentum.
 
-    Plain: θ ← θ − η g. Momentum μ: v ← μ v + g, θ ← θ − η v, so steps along a
-    consistent direction build up speed. Nesterov takes the gradient at the point the
+    Plain: θ ← θ − η g. Momentum μ: θ ← θ − η v, with the velocity v a sum of all past
+    gradients, the one from k steps ago weighted μ^k (notebook 06, Task 1, keeps it in one
+    array), so steps along a consistent direction build up speed. Nesterov takes the gradient at the point the
     velocity is about to carry θ to; notebook 06 (Task 3) derives the update that needs
     only the gradient at θ itself.
     """

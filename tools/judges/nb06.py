@@ -1,5 +1,5 @@
 """Notebook 06's judged tasks: the ``Momentum``, ``Adam``, ``Nesterov`` and ``AdamW`` classes,
-``clip_by_global_norm``, ``bowl_predictions`` (the condition number's predictions) and the momentum
+``clip_by_global_norm``, ``best_momentum`` (the heavy ball's best momentum at a given rate) and the momentum
 warm-up prediction (tools/judge.py).
 
 The two classes keep state between calls, so the child *drives* them (``_STEPS``): it builds
@@ -433,8 +433,9 @@ def _judge_adamw(source: str) -> None:
             raise
 
 
-# Run in the child (and, for the same arrays, in the grading process): the check cell's bowls in its order, the
-# first measured, the next two the first scaled and rotated, the others compared with the exact predictions.
+# Run in the child (and, for the same arrays, in the grading process): the check cell's settings in its order, each
+# (H, lr): per visible rate, H, then H rotated and four times steeper at a quarter of the rate (both the same numbers
+# as H's), measured; then the hidden ones, compared with the exact answer.
 _BOWL_CASES = '''
 def _rotated(H, angle):
     c, s = np.cos(angle), np.sin(angle)
@@ -444,105 +445,97 @@ def _rotated(H, angle):
 
 def cases():
     H = np.array([[10.0, 6.0], [6.0, 5.0]])
-    return [(H,), (2.5 * H,), (_rotated(H, 1.0),),
-            (np.array([[8.0, 3.0, 1.0], [3.0, 4.0, 1.0], [1.0, 1.0, 1.0]]),),
-            (np.diag([3.0, 0.5, 12.0, 2.0]),),
-            (_rotated(np.diag([50.0, 0.5]), 0.4),)]
+    visible = [case for lr in (0.02, 0.2) for case in ((H, lr), (_rotated(H, 1.0), lr), (4 * H, lr / 4))]
+    return visible + [(np.array([[8.0, 3.0, 1.0], [3.0, 4.0, 1.0], [1.0, 1.0, 1.0]]), 0.1),
+                      (np.diag([3.0, 0.5, 12.0, 2.0]), 0.25),
+                      (_rotated(np.diag([50.0, 0.5]), 0.4), 0.01)]
 '''
-_BOWL_NAMES = ["H = [[10, 6], [6, 5]]", "H = [[10, 6], [6, 5]] times 2.5", "H = [[10, 6], [6, 5]] rotated by 1 radian",
-               "a 3x3 H", "H = diag(3, 0.5, 12, 2)", "a rotated ill-conditioned 2x2 H"]
+_BOWL_NAME = "H = [[10, 6], [6, 5]]"
+_BOWL_NAMES = [f"{_BOWL_NAME}{how}" for _ in range(2) for how in ("", " rotated by 1 radian", " times 4")] + [
+    "a 3x3 H", "H = diag(3, 0.5, 12, 2)", "a rotated ill-conditioned 2x2 H"]
 
 
-def _bowl_triple(call: dict, name: str) -> tuple[float, float, float]:
-    """The check cell's ``_predictions`` on what the child sent back: H left as it was, three numbers in range."""
-    error = call_error(call, "bowl_predictions")
+def _momentum_pair(call: dict, name: str, lr: float) -> tuple[float, float]:
+    """The check cell's ``_answer`` on what the child sent back: H left as it was, two numbers in range."""
+    error = call_error(call, "best_momentum")
     if error is not None:
-        raise Verdict(f"bowl_predictions({name}) raised {error}")
-    raise_if_changed(call, "bowl_predictions", ["H"])
+        raise Verdict(f"best_momentum({name}, lr = {lr}) raised {error}")
+    raise_if_changed(call, "best_momentum", ["H"])
     out = call["out"]
-    if "items" not in out or len(out["items"]) != 3:
+    if "items" not in out or len(out["items"]) != 2:
         got = (f"{len(out['items'])} values" if "items" in out else
                "a number or an array" if "bytes" in out else out.get("type", "something else"))
-        raise Verdict(f"bowl_predictions should return three numbers (kappa, best_momentum, steps_ratio), "
-                      f"got {got}")
-    kappa = answer_of(out["items"][0], "kappa")
-    if kappa < 1:
-        raise Verdict(f"kappa is {kappa:g} for {name}, but a condition number λmax/λmin is at least 1")
-    momentum, ratio = answer_of(out["items"][1], "best_momentum"), answer_of(out["items"][2], "steps_ratio")
+        raise Verdict(f"best_momentum should return two numbers (momentum, rate), got {got}")
+    momentum, rate = answer_of(out["items"][0], "momentum"), answer_of(out["items"][1], "rate")
     if not 0 <= momentum < 1:
-        raise Verdict(f"best_momentum is {momentum:g} for {name}; a momentum that converges lies in [0, 1)")
-    if ratio <= 1:
-        raise Verdict(f"steps_ratio is {ratio:g} for {name}, but plain gradient descent needs more steps than "
-                      "tuned momentum")
-    return kappa, momentum, ratio
+        raise Verdict(f"momentum is {momentum:g} for {name} at lr = {lr}; a momentum that converges lies in [0, 1)")
+    if not 0 <= rate < 1:
+        raise Verdict(f"rate is {rate:g} for {name} at lr = {lr}, but with lr·λmax < 4 the best momentum "
+                      "converges: its rate per step lies in [0, 1)")
+    return momentum, rate
 
 
-def _fewest_steps(H: np.ndarray, lrs: np.ndarray, momenta: np.ndarray, factor: float = 1e-100) -> tuple[int, float]:
-    """The check cell's ``_fewest_steps``: the heavy ball from (1, ..., 1) for every (lr, μ) of a grid at once; the
-    step at which the first of them has shrunk its distance ``factor`` times, and the mean μ of those first."""
-    theta = np.ones((len(lrs), len(H)))
-    previous, limit = theta.copy(), factor * np.linalg.norm(theta[0])
+def _fewest_steps(H: np.ndarray, lr: float, momenta: np.ndarray, factor: float = 1e-100) -> tuple[int, float]:
+    """The check cell's ``_fewest_steps``: the heavy ball at ``lr`` from (1, ..., 1) for every momentum of a grid at
+    once, one eigen-direction at a time by its 2x2 matrix M; the step at which the first of them has shrunk the
+    distance ``factor`` times, and the mean μ of those first."""
+    eigenvalues, eigenvectors = np.linalg.eigh(H)
+    a, mu = lr * eigenvalues, momenta[:, None]
+    c = np.tile(np.ones(len(H)) @ eigenvectors, (len(momenta), 1))
+    previous, limit = c.copy(), factor * np.sqrt(len(H))
     for step in range(1, 100_001):
-        theta, previous = theta - lrs[:, None] * (theta @ H) + momenta[:, None] * (theta - previous), theta
-        theta[~(np.abs(theta) < 1e10).all(axis=1)] = 1e10
-        done = np.linalg.norm(theta, axis=1) <= limit
+        c, previous = (1 + mu - a) * c - mu * previous, c
+        c[~(np.abs(c) < 1e10).all(axis=1)] = 1e10
+        done = np.linalg.norm(c, axis=1) <= limit
         if done.any():
             return step, float(momenta[done].mean())
-    raise RuntimeError("no setting of the grid converged")
-
-
-def _measured(H: np.ndarray) -> tuple[float, float]:
-    """The check cell's experiment: (fewest steps without momentum / fewest with, the momentum of the fewest)."""
-    lrs = np.geomspace(0.01, 1.0, 200)
-    plain, _ = _fewest_steps(H, lrs, np.zeros_like(lrs))
-    grid_lr, grid_momentum = np.meshgrid(lrs, np.linspace(0.0, 0.95, 96))
-    ball, fastest = _fewest_steps(H, grid_lr.ravel(), grid_momentum.ravel())
-    return plain / ball, fastest
+    raise RuntimeError("no momentum of the grid converged")
 
 
 def _judge_predict_kappa(source: str) -> None:
-    got = run_sandboxed(source, _BOWL_CASES, function="bowl_predictions")
-    raise_if_broken(got, "bowl_predictions")
+    got = run_sandboxed(source, _BOWL_CASES, function="best_momentum")
+    raise_if_broken(got, "best_momentum")
     first = None
-    for index, ((H,), call, name) in enumerate(zip(_cases(_BOWL_CASES), got["calls"], _BOWL_NAMES)):
-        kappa, momentum, ratio = _bowl_triple(call, name)
-        if index == 0:
-            first = (kappa, momentum, ratio)
+    for index, ((H, lr), call, name) in enumerate(zip(_cases(_BOWL_CASES), got["calls"], _BOWL_NAMES)):
+        momentum, rate = _momentum_pair(call, name, lr)
+        if index < 6:   # the visible settings: per rate, H, then the same bowl rotated and scaled, then measured
+            if index % 3 == 0:
+                first, first_lr = (momentum, rate), lr
+                continue
+            if not np.allclose((momentum, rate), first, rtol=1e-6, atol=1e-12):
+                raise Verdict(f"best_momentum gives other numbers for {name} at lr = {lr:g} than for H at "
+                              f"lr = {first_lr}: the heavy ball's matrices M depend on lr times the eigenvalues "
+                              "alone, which neither change")
+            if index % 3 == 2:
+                steps, fastest = _fewest_steps(_cases(_BOWL_CASES)[index - 2][0], first_lr, np.linspace(0.0, 0.95, 96))
+                measured = 1e-100 ** (1 / steps)
+                momentum0, rate0 = first
+                if not abs(momentum0 - fastest) <= 0.02:
+                    raise Verdict(f"momentum = {momentum0:.3g} for {_BOWL_NAME} at lr = {first_lr} is more than 0.02 "
+                                  f"{'above' if momentum0 > fastest else 'below'} the momentum that needed the fewest "
+                                  "steps on the grid: at this lr, which eigen-direction is slowest, and at which "
+                                  "momentum is it fastest?")
+                if not abs(rate0 / measured - 1) < 0.03:
+                    raise Verdict(f"rate = {rate0:.3g} for {_BOWL_NAME} at lr = {first_lr} is more than 3 % "
+                                  f"{'above' if rate0 > measured else 'below'} the measured shrink per step of the "
+                                  "fastest runs: the rate is the largest spectral radius of M over the "
+                                  "eigen-directions, at your momentum")
             continue
-        if index in (1, 2):
-            if not np.allclose((kappa, momentum, ratio), first, rtol=1e-6, atol=0):
-                raise Verdict(f"bowl_predictions gives other numbers for {name} than for H itself: its size "
-                              "and orientation change neither the ratio of its eigenvalues nor section 3's "
-                              "predictions")
-            if index == 2:
-                measured, fastest = _measured(_cases(_BOWL_CASES)[0][0])
-                momentum0, ratio0 = first[1], first[2]
-                if not abs(momentum0 - fastest) <= 0.03:
-                    raise Verdict(f"best_momentum = {momentum0:.3g} for {_BOWL_NAMES[0]} is more than 0.03 "
-                                  f"{'above' if momentum0 > fastest else 'below'} the momentum that needed the "
-                                  "fewest steps on the grid: Polyak's momentum for this bowl's κ")
-                if not abs(ratio0 / measured - 1) < 0.1:
-                    raise Verdict(f"steps_ratio = {ratio0:g} for {_BOWL_NAMES[0]} is more than 10 % "
-                                  f"{'above' if ratio0 > measured else 'below'} the measured ratio {measured:.1f}: "
-                                  "each count is ln(factor) / ln(1/ρ), with the rates per step of section 3 and κ "
-                                  "from H's eigenvalues")
-            continue
-        # the exact predictions of section 3, from the eigenvalues
+        # the exact answer: the largest double root (1 - √(lr·λ))² over the eigenvalues, and its square root
         lam = np.linalg.eigvalsh(H)
-        k = lam[-1] / lam[0]
-        mu = ((np.sqrt(k) - 1) / (np.sqrt(k) + 1)) ** 2
-        exact = np.log(np.sqrt(mu)) / np.log((k - 1) / (k + 1))
-        if not abs(kappa / k - 1) < 1e-6:
-            raise Verdict(f"kappa = {kappa:.6g} for {name} is too {'large' if kappa > k else 'small'}: the "
-                          "condition number is λmax/λmin over all the eigenvalues of H, whatever their order")
+        mu = float(np.max((1 - np.sqrt(lr * lam)) ** 2))
+        polyak = ((np.sqrt(lam[-1] / lam[0]) - 1) / (np.sqrt(lam[-1] / lam[0]) + 1)) ** 2
         if not abs(momentum - mu) < 1e-6:
-            raise Verdict(f"best_momentum = {momentum:.6g} for {name} is not Polyak's momentum for this bowl's "
-                          f"κ: too {'large' if momentum > mu else 'small'}")
-        if not abs(ratio / exact - 1) < 1e-6:
-            how = ("is close to the ratio of the step counts, but not exact: take the ratio of the logarithms of "
-                   "the two rates, not its large-κ approximation" if abs(ratio / exact - 1) < 0.05 else
-                   "does not follow from the two rates per step for this κ")
-            raise Verdict(f"steps_ratio = {ratio:.6g} for {name} {how}")
+            if abs(momentum - polyak) < 1e-6:
+                raise Verdict(f"momentum = {momentum:.6g} for {name} at lr = {lr} is Polyak's μ* for this bowl's "
+                              "κ, the best momentum at Polyak's own learning rate only; here lr is given")
+            raise Verdict(f"momentum = {momentum:.6g} for {name} at lr = {lr} is too "
+                          + ("large: a smaller momentum makes every eigen-direction shrink faster" if momentum > mu
+                             else "small: some eigen-direction shrinks slower than at a larger momentum (does "
+                                  "every one count?)"))
+        if not abs(rate - np.sqrt(mu)) < 1e-6:
+            raise Verdict(f"rate = {rate:.6g} for {name} at lr = {lr} is not the rate per step at the best "
+                          "momentum: the largest spectral radius of M over the eigen-directions")
 
 
 # ----------------------------------------------------------------------------------------
