@@ -350,9 +350,9 @@ class Dropout(Layer):
 class BatchNorm(Layer):
     """Batch normalization over the batch axis for ``(batch, num_features)`` inputs.
 
-    Training: normalise with the batch's own mean μ_B and variance σ²_B,
-    x̂ = (x − μ_B) / √(σ²_B + ε), output y = γ x̂ + β, and update the running averages
-    ``running = momentum · running + (1 − momentum) · batch statistic``.
+    Training: standardise each feature with the batch's own mean and variance (ε added
+    to the variance), then scale by γ and shift by β, learned per feature; the running
+    averages of the batch statistics are updated at every training batch.
     Evaluation: normalise with the running statistics, so one example's prediction does
     not depend on the rest of its batch.
 

@@ -89,7 +89,25 @@ ANSWERS = {
                      "        running_mean[...] = momentum * running_mean + (1 - momentum) * mean\n"
                      "        running_var[...] = momentum * running_var + (1 - momentum) * x.var(axis=0, ddof=1)\n",
                      RUNNING, GOOD_NORMALISE),
-             r"running_var is wrong"),
+             r"running variance did not move 10 % of the way to the batch variance"),
+            # the running statistics average the standard deviation, which evaluation then uses as a variance
+            (forward(BATCH_STATS,
+                     "        running_mean[...] = momentum * running_mean + (1 - momentum) * mean\n"
+                     "        running_var[...] = momentum * running_var + (1 - momentum) * np.sqrt(var)\n",
+                     RUNNING, GOOD_NORMALISE),
+             r"running variance did not move 10 % of the way to the batch variance"),
+            # the statistics of the whole batch, every feature together (no axis)
+            (forward("        mean = x.mean()\n        var = x.var()\n", GOOD_UPDATE, RUNNING, GOOD_NORMALISE),
+             r"training mode: the normalised features are not centred on the batch mean"),
+            # no eps at all ("up to eps" read as optional)
+            (forward(BATCH_STATS, GOOD_UPDATE, RUNNING, "    return gamma * (x - mean) / np.sqrt(var) + beta\n"),
+             r"tiny variance .* normalised wrongly"),
+            # eps left out in evaluation mode only
+            (FORWARD_SIGNATURE + (
+                "    if training:\n" + BATCH_STATS + GOOD_UPDATE
+                + "        return gamma * (x - mean) / np.sqrt(var + eps) + beta\n"
+                "    return gamma * (x - running_mean) / np.sqrt(running_var) + beta\n"),
+             r"y \(evaluation mode\) is wrong in \d+ of 24 entries"),
             # evaluation with the batch's statistics
             (forward(BATCH_STATS, GOOD_UPDATE, "        mean, var = x.mean(axis=0), x.var(axis=0)\n",
                      GOOD_NORMALISE),
@@ -159,6 +177,16 @@ ANSWERS = {
                 "    dx = (g - g.sum(axis=0) - x_hat * (g * x_hat).sum(axis=0)) / s\n"
                 "    return dx, dgamma, dbeta\n"),
              r"grad_x"),
+            # the parameters' gradients not summed over the rows that share them
+            (BACKWARD_HEAD + (
+                "    dx = (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0)) / s\n"
+                "    return dx, grad_out * x_hat, grad_out\n"),
+             r"grad_gamma has shape \(6, 4\), expected \(4,\)"),
+            # the parameters' gradients averaged over the batch instead of summed
+            (BACKWARD_HEAD + (
+                "    dx = (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0)) / s\n"
+                "    return dx, (grad_out * x_hat).mean(axis=0), grad_out.mean(axis=0)\n"),
+             r"grad_beta: relative error .* against finite differences"),
         ],
         # judged outside the kernel (tools/judges/nb08.py): the package's BatchNorm.backward
         "delegating": [
@@ -227,6 +255,20 @@ ANSWERS = {
                 "    dx = (g - g.mean(axis=1, keepdims=True)) / s\n"
                 "    return dx, dgamma, dbeta\n"),
              r"grad_x \(x of shape \(6, 4\)\): relative error .* against finite differences"),
+            # gamma forgotten in grad_x: dL/dx_hat taken to be grad_out
+            (LAYERNORM_HEAD + (
+                "    dx = (grad_out - grad_out.mean(axis=1, keepdims=True)\n"
+                "          - x_hat * (grad_out * x_hat).mean(axis=1, keepdims=True)) / s\n"
+                "    return dx, dgamma, dbeta\n"),
+             r"grad_x \(x of shape \(6, 4\)\): relative error .* against finite differences"),
+            # the axes swapped, but N (the batch size) kept where the number of features D belongs
+            (LAYERNORM_HEAD + (
+                "    n = x.shape[0]\n"
+                "    d_var = np.sum(g * (x - mu), axis=1, keepdims=True) * -0.5 * s ** -3\n"
+                "    d_mu = -np.sum(g, axis=1, keepdims=True) / s\n"
+                "    dx = g / s + d_var * 2 * (x - mu) / n + d_mu / n\n"
+                "    return dx, dgamma, dbeta\n"),
+             r"grad_x \(x of shape \(6, 4\)\) does not sum to zero over each row's features"),
             # gamma handed to batch norm's formula of the transpose: one per row, not per feature
             (LAYERNORM_SIGNATURE + (
                 "    xt, gt = x.T, grad_out.T\n"

@@ -323,6 +323,9 @@ def _check_visible_training(case, results, reference) -> None:
     if not np.allclose(moved, 0.1):
         raise Verdict(f"the running mean moved {moved.mean():.0%} of the way to the batch mean; with "
                       "momentum 0.9 the package's convention keeps 90 % of the old value")
+    if not np.allclose((got["running_var"] - 1) / (x.var(axis=0) - 1), 0.1):
+        raise Verdict("the running variance did not move 10 % of the way to the batch variance that x.var(axis=0) "
+                      "measures (the biased one, which training normalises with)")
     raise_if_not_close("running_var", got["running_var"], reference[0][2], rtol=1e-10)
 
 
