@@ -315,9 +315,9 @@ class Softmax(Layer):
 
 
 class Dropout(Layer):
-    """Inverted dropout: in training, zero each unit with probability ``p`` and scale the
-    survivors by 1/(1−p), so the expected output equals the input and evaluation needs
-    no rescaling; in evaluation, the identity.
+    """Inverted dropout: in training, zero each unit independently with probability ``p``
+    and rescale the survivors so that the expected output equals the input; in evaluation,
+    the identity, with no rescaling.
     """
 
     def __init__(self, p: float, *, rng: np.random.Generator) -> None:

@@ -4,18 +4,23 @@ Each wrong answer is a mistake students make with dropout, paired with a regex o
 message that must catch it; each correct answer is written differently from the reference.
 """
 
-CLASS_HEAD = (
-    "class Dropout:\n"
-    "    def __init__(self, p, rng):\n"
-    "        self.p = p\n"
-    "        self.rng = rng\n"
-    "        self.mask = None\n"
-    "\n"
-)
+CHECKED_P = (
+    "        if not 0 <= p < 1:\n"
+    "            raise ValueError(f'p must be in [0, 1), got {p}')\n")
 
 
-def dropout_class(forward_body: str, backward_body: str) -> str:
-    return (CLASS_HEAD
+def class_head(check_p: str = CHECKED_P) -> str:
+    return ("class Dropout:\n"
+            "    def __init__(self, p, rng):\n"
+            + check_p
+            + "        self.p = p\n"
+            "        self.rng = rng\n"
+            "        self.mask = None\n"
+            "\n")
+
+
+def dropout_class(forward_body: str, backward_body: str, check_p: str = CHECKED_P) -> str:
+    return (class_head(check_p)
             + "    def forward(self, x, training):\n" + forward_body
             + "\n    def backward(self, grad_out):\n" + backward_body)
 
@@ -25,32 +30,47 @@ CORRECT_BACKWARD = (
     "            return grad_out\n"
     "        return grad_out * self.mask\n")
 
-MC_SIGNATURE = "def mc_dropout_probabilities(model, X, num_samples=10):\n"
+# the reference's forward: float32 draws, the scale a scalar of x's dtype
+CORRECT_FORWARD = (
+    "        if not training:\n"
+    "            self.mask = None\n"
+    "            return x\n"
+    "        keep = self.rng.random(x.shape, dtype=np.float32) >= self.p\n"
+    "        self.mask = keep * x.dtype.type(1 / (1 - self.p))\n"
+    "        return x * self.mask\n")
+
+MC_SIGNATURE = "def mc_dropout_probabilities(model, X, tol=0.01):\n"
 NOISE_SIGNATURE = "def dropout_noise_variance(rates, convention):\n"
 DISAGREE = "def mc_disagreement(P):\n"
 
 ANSWERS = {
     "nb07_dropout": {
         "correct": [
-            # binomial keep mask, survivors scaled by x / (1 - p); the mask stores the factor
+            # p = 1 accepted, as PyTorch does: zeros in training; the mask made in x's dtype and scaled in place
             dropout_class(
-                "        if training and self.p > 0:\n"
-                "            keep = self.rng.binomial(1, 1 - self.p, size=x.shape)\n"
-                "            self.mask = keep / (1.0 - self.p)\n"
+                "        if training:\n"
+                "            kept = self.rng.random(x.shape, dtype=np.float32) < 1 - self.p\n"
+                "            self.mask = kept.astype(x.dtype)\n"
+                "            self.mask *= 0.0 if self.p == 1 else 1.0 / (1.0 - self.p)\n"
                 "            return x * self.mask\n"
                 "        self.mask = None\n"
                 "        return x\n",
-                CORRECT_BACKWARD),
-            # a boolean mask kept, the scale applied in both passes; evaluation keeps a mask of ones
+                CORRECT_BACKWARD,
+                "        if math.isnan(p) or p < 0 or p > 1:\n"
+                "            raise ValueError('Dropout probability p = %r is not in [0, 1]' % p)\n"),
+            # 16-bit integer draws, a boolean mask kept, np.where in both passes; evaluation keeps a mask of ones
             dropout_class(
                 "        if not training:\n"
                 "            self.keep = np.ones(x.shape, dtype=bool)\n"
                 "            self.scale = 1.0\n"
                 "            return x.copy()\n"
-                "        self.keep = self.rng.uniform(size=x.shape) > self.p\n"
+                "        draws = self.rng.integers(0, 1 << 16, size=x.shape, dtype=np.uint16)\n"
+                "        self.keep = draws >= round(self.p * (1 << 16))\n"
                 "        self.scale = 1.0 / (1.0 - self.p)\n"
-                "        return np.where(self.keep, x * self.scale, 0.0)\n",
-                "        return np.where(self.keep, grad_out * self.scale, 0.0)\n"),
+                "        return np.where(self.keep, x * x.dtype.type(self.scale), x.dtype.type(0))\n",
+                "        return np.where(self.keep, grad_out * grad_out.dtype.type(self.scale), grad_out.dtype.type(0))\n",
+                "        if not (p >= 0 and p < 1):\n"
+                "            raise ValueError(f'drop probability p={p} outside [0, 1)')\n"),
         ],
         "wrong": [
             # keep probability and drop probability confused: keeps each entry with probability p
@@ -88,22 +108,14 @@ ANSWERS = {
              r"mean output is 0\.\d\d times the mean input"),
             # a new mask in backward
             (dropout_class(
-                "        if not training:\n"
-                "            self.mask = None\n"
-                "            return x\n"
-                "        self.mask = (self.rng.random(x.shape) >= self.p) / (1 - self.p)\n"
-                "        return x * self.mask\n",
+                CORRECT_FORWARD,
                 "        if self.mask is None:\n"
                 "            return grad_out\n"
                 "        return grad_out * (self.rng.random(grad_out.shape) >= self.p) / (1 - self.p)\n"),
              r"backward must reuse the forward pass's mask"),
             # backward forgets the 1 / (1 - p) scale
             (dropout_class(
-                "        if not training:\n"
-                "            self.mask = None\n"
-                "            return x\n"
-                "        self.mask = (self.rng.random(x.shape) >= self.p) / (1 - self.p)\n"
-                "        return x * self.mask\n",
+                CORRECT_FORWARD,
                 "        if self.mask is None:\n"
                 "            return grad_out\n"
                 "        return grad_out * (self.mask > 0)\n"),
@@ -113,10 +125,89 @@ ANSWERS = {
                 "        if not training:\n"
                 "            self.mask = None\n"
                 "            return x\n"
-                "        self.mask = (np.random.random(x.shape) >= self.p) / (1 - self.p)\n"
+                "        self.mask = (np.random.random(x.shape) >= self.p) * x.dtype.type(1 / (1 - self.p))\n"
                 "        return x * self.mask\n",
                 CORRECT_BACKWARD),
              r"relative error|use self\.rng"),
+            # a bool mask divided by a Python float is float64, and so is x times it
+            (dropout_class(
+                "        if not training:\n"
+                "            self.mask = None\n"
+                "            return x\n"
+                "        self.mask = (self.rng.random(x.shape, dtype=np.float32) >= self.p) / (1 - self.p)\n"
+                "        return x * self.mask\n",
+                CORRECT_BACKWARD),
+             r"returns float64 for float32 x: float32 activations should stay float32"),
+            # the float64 mask kept, cast for the forward pass only: backward is float64
+            (dropout_class(
+                "        if not training:\n"
+                "            self.mask = None\n"
+                "            return x\n"
+                "        self.mask = (self.rng.random(x.shape, dtype=np.float32) >= self.p) / (1 - self.p)\n"
+                "        return x * self.mask.astype(x.dtype)\n",
+                CORRECT_BACKWARD),
+             r"backward returns float64 for float32 x and G"),
+            # float64 throughout, both passes cast back: float32 out, but float64 temporaries of x's size
+            (dropout_class(
+                "        if not training:\n"
+                "            self.mask = None\n"
+                "            return x\n"
+                "        self.mask = (self.rng.random(x.shape, dtype=np.float32) >= self.p) / (1 - self.p)\n"
+                "        return (x * self.mask).astype(x.dtype)\n",
+                "        if self.mask is None:\n"
+                "            return grad_out\n"
+                "        return (grad_out * self.mask).astype(grad_out.dtype)\n"),
+             r"allocates up to .* float64, cast back"),
+            # float64 random numbers, everything else float32
+            (dropout_class(
+                "        if not training:\n"
+                "            self.mask = None\n"
+                "            return x\n"
+                "        keep = self.rng.random(x.shape) >= self.p\n"
+                "        self.mask = keep * x.dtype.type(1 / (1 - self.p))\n"
+                "        return x * self.mask\n",
+                CORRECT_BACKWARD),
+             r"draws its random numbers as float64"),
+            # a binomial draw: int64, 8 bytes an entry
+            (dropout_class(
+                "        if not training:\n"
+                "            self.mask = None\n"
+                "            return x\n"
+                "        keep = self.rng.binomial(1, 1 - self.p, size=x.shape)\n"
+                "        self.mask = (keep * x.dtype.type(1 / (1 - self.p))).astype(x.dtype)\n"
+                "        return x * self.mask\n",
+                CORRECT_BACKWARD),
+             r"draws its random numbers as int64"),
+            # no check of p at all
+            (dropout_class(CORRECT_FORWARD, CORRECT_BACKWARD, ""),
+             r"Dropout\(1\.5, rng\) constructs a layer: 1\.5 is not a probability"),
+            # refuses p, without saying which
+            (dropout_class(CORRECT_FORWARD, CORRECT_BACKWARD,
+                           "        if not 0 <= p < 1:\n"
+                           "            raise ValueError('invalid drop probability')\n"),
+             r"name the value of p"),
+            # p = 1 accepted, then 1 / (1 - p) divides by zero
+            (dropout_class(CORRECT_FORWARD, CORRECT_BACKWARD,
+                           "        if p < 0 or p > 1:\n"
+                           "            raise ValueError(f'p must be in [0, 1], got {p}')\n"),
+             r"Dropout\(1\.0, rng\) constructs a layer, and then raises ZeroDivisionError"),
+            # nan slips through two separate comparisons
+            (dropout_class(CORRECT_FORWARD, CORRECT_BACKWARD,
+                           "        if p < 0 or p >= 1:\n"
+                           "            raise ValueError(f'p must be in [0, 1), got {p}')\n"),
+             r"Dropout\(nan, rng\) constructs a layer"),
+            # p = 1 accepted with numpy's division: inf * 0 = nan
+            (dropout_class(
+                "        if not training:\n"
+                "            self.mask = None\n"
+                "            return x\n"
+                "        keep = self.rng.random(x.shape, dtype=np.float32) >= self.p\n"
+                "        self.mask = keep * (x.dtype.type(1) / x.dtype.type(1 - self.p))\n"
+                "        return x * self.mask\n",
+                CORRECT_BACKWARD,
+                "        if not 0 <= p <= 1:\n"
+                "            raise ValueError(f'p must be in [0, 1], got {p}')\n"),
+             r"Dropout\(1\.0, rng\) constructs a layer that gives nan"),
         ],
         # judged outside the kernel (tools/judges/nb07.py): the package's Dropout does the work
         "delegating": [
@@ -189,36 +280,87 @@ ANSWERS = {
     },
     "nb07_mc_dropout": {
         "correct": [
-            # stacked passes, mean over the first axis
+            # every pass kept, the standard error checked every 50 passes, from 50 passes on
             MC_SIGNATURE + (
-                "    passes = np.stack([mfs.softmax(model.forward(X, training=True))\n"
-                "                       for _ in range(num_samples)])\n"
-                "    return passes.mean(axis=0)\n"),
+                "    passes = []\n"
+                "    while True:\n"
+                "        passes.append(mfs.softmax(model.forward(X, training=True)))\n"
+                "        if len(passes) % 50 == 0:\n"
+                "            stacked = np.stack(passes)\n"
+                "            if (stacked.std(axis=0, ddof=1) / math.sqrt(len(passes))).max() < tol:\n"
+                "                return stacked.mean(axis=0), len(passes)\n"),
+            # Welford's running mean and variance, from 10 passes on; the mode switched and put back
+            MC_SIGNATURE + (
+                "    was_training = model.training\n"
+                "    model.train()\n"
+                "    try:\n"
+                "        n, mean, m2 = 0, 0.0, 0.0\n"
+                "        while True:\n"
+                "            q = mfs.softmax(model.forward(X))\n"
+                "            n += 1\n"
+                "            delta = q - mean\n"
+                "            mean = mean + delta / n\n"
+                "            m2 = m2 + delta * (q - mean)\n"
+                "            if n >= 10 and np.all(m2 / (n - 1) / n < tol ** 2):\n"
+                "                return mean, n\n"
+                "    finally:\n"
+                "        if not was_training:\n"
+                "            model.eval()\n"),
         ],
         "wrong": [
-            # dropout switched off: the deterministic network, num_samples times
+            # the rule trusted from 2 passes on: passes that happen to agree stop it at once
             (MC_SIGNATURE + (
-                "    return np.mean([mfs.softmax(model.forward(X, training=False))\n"
-                "                    for _ in range(num_samples)], axis=0)\n"),
-             r"equals the evaluation-mode prediction"),
-            # averaging logits, then one softmax
+                "    passes = [mfs.softmax(model.forward(X, training=True))]\n"
+                "    while True:\n"
+                "        passes.append(mfs.softmax(model.forward(X, training=True)))\n"
+                "        stacked = np.stack(passes)\n"
+                "        if (stacked.std(axis=0, ddof=1) / math.sqrt(len(passes))).max() < tol:\n"
+                "            return stacked.mean(axis=0), len(passes)\n"),
+             r"one example, generator \d+ of 20: after \d+ passes an entry is .* tol away"),
+            # a fixed number of passes, whatever tol
             (MC_SIGNATURE + (
-                "    logits = np.mean([model.forward(X, training=True) for _ in range(num_samples)], axis=0)\n"
-                "    return mfs.softmax(logits)\n"),
-             r"away from the average over all dropout masks"),
-            # one pass only, num_samples ignored
-            (MC_SIGNATURE + "    return mfs.softmax(model.forward(X, training=True))\n",
-             r"away from the average over all dropout masks"),
-            # model.train() then predict: predict always runs in evaluation mode
+                "    passes = np.stack([mfs.softmax(model.forward(X, training=True)) for _ in range(3000)])\n"
+                "    return passes.mean(axis=0), len(passes)\n"),
+             r"halving tol multiplied the number of passes by 1\.0"),
+            # the standard deviation divided by n instead of its square root
+            (MC_SIGNATURE + (
+                "    total = total_sq = 0\n"
+                "    n = 0\n"
+                "    while True:\n"
+                "        q = mfs.softmax(model.forward(X, training=True))\n"
+                "        total, total_sq, n = total + q, total_sq + q * q, n + 1\n"
+                "        if n >= 30:\n"
+                "            variance = np.maximum(total_sq / n - (total / n) ** 2, 0)\n"
+                "            if np.all(np.sqrt(variance) / n < tol):\n"
+                "                return total / n, n\n"),
+             r"tol away|halving tol multiplied the number of passes by [12]\.\d"),
+            # model.train() and never back
             (MC_SIGNATURE + (
                 "    model.train()\n"
-                "    return np.mean([mfs.softmax(model.predict(X)) for _ in range(num_samples)], axis=0)\n"),
-             r"equals the evaluation-mode prediction"),
+                "    passes = np.stack([mfs.softmax(model.forward(X)) for _ in range(3000)])\n"
+                "    return passes.mean(axis=0), len(passes)\n"),
+             r"left a model that was in evaluation mode in training mode"),
+            # dropout switched off: every pass is the full network
+            (MC_SIGNATURE + (
+                "    passes = [mfs.softmax(model.forward(X, training=False)) for _ in range(30)]\n"
+                "    return np.mean(passes, axis=0), len(passes)\n"),
+             r"tol away from the average|equals the evaluation-mode prediction"),
+            # only the probabilities returned
+            (MC_SIGNATURE + (
+                "    return np.mean([mfs.softmax(model.forward(X, training=True)) for _ in range(3000)], axis=0)\n"),
+             r"should return a pair"),
+            # averaging logits, then one softmax
+            (MC_SIGNATURE + (
+                "    logits = np.mean([model.forward(X, training=True) for _ in range(3000)], axis=0)\n"
+                "    return mfs.softmax(logits), 3000\n"),
+             r"tol away from the average over all dropout masks"),
         ],
         "delegating": [
             "import mlp_from_scratch as mfs\n" + MC_SIGNATURE
-            + "    return np.mean([mfs.softmax(model.forward(X, training=True))\n"
-              "                    for _ in range(num_samples)], axis=0)\n",
+            + "    passes = [mfs.softmax(model.forward(X, training=True)) for _ in range(30)]\n"
+              "    while (np.std(passes, axis=0, ddof=1) / math.sqrt(len(passes))).max() >= tol:\n"
+              "        passes += [mfs.softmax(model.forward(X, training=True)) for _ in range(30)]\n"
+              "    return np.mean(passes, axis=0), len(passes)\n",
         ],
     },
     "nb07_mc_disagreement": {
