@@ -38,7 +38,7 @@ def relu(z: np.ndarray) -> np.ndarray:
 
 
 def relu_derivative(z: np.ndarray) -> np.ndarray:
-    """dσ/dz = 1 where z > 0, else 0 (we pick 0 at the kink z = 0)."""
+    """dσ/dz of ReLU, elementwise; at the kink z = 0 we pick 0."""
     z = _real(z)
     return (z > 0).astype(z.dtype)
 
@@ -58,11 +58,8 @@ def leaky_relu_derivative(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) = 1 / (1 + e^{-z}), computed without overflow in either tail.
-
-    ``exp(-z)`` overflows for z ≪ 0, so both branches use ``e = exp(-|z|) ≤ 1``:
-    σ(z) = 1 / (1 + e) for z ≥ 0 and σ(z) = e / (1 + e) for z < 0.
-    """
+    """σ(z) = 1 / (1 + e^{-z}), computed without overflow or a warning in either tail
+    (the naive formula overflows ``exp`` for z ≪ 0)."""
     z = _real(z)
     return sigmoid_from_exp(z, np.exp(-np.abs(z)))
 
@@ -73,7 +70,7 @@ def sigmoid_from_exp(z: np.ndarray, e: np.ndarray) -> np.ndarray:
 
 
 def sigmoid_derivative(z: np.ndarray) -> np.ndarray:
-    """dσ/dz = σ(z) (1 − σ(z))."""
+    """dσ/dz of the sigmoid, elementwise (notebook 01 derives it)."""
     z = _real(z)
     s = sigmoid(z)
     return s * (1 - s)
@@ -86,7 +83,7 @@ def tanh(z: np.ndarray) -> np.ndarray:
 
 
 def tanh_derivative(z: np.ndarray) -> np.ndarray:
-    """dσ/dz = 1 − tanh²(z)."""
+    """dσ/dz of tanh, elementwise (notebook 04 derives it)."""
     z = _real(z)
     t = np.tanh(z)
     return 1 - t * t

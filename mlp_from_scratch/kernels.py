@@ -118,8 +118,8 @@ def relu_backward_loop(grad_out, z):
 def softmax_cross_entropy_numpy(z, labels):
     """Softmax cross-entropy from logits ``z`` ``(batch, classes)`` and integer ``labels``
     ``(batch,)`` in 0..classes−1 (the caller checks the range): returns the mean loss
-    −mean_n log softmax(z_n)[labels_n] and its gradient (softmax(z) − onehot) / batch,
-    of ``z``'s dtype. Sums are kept in float64."""
+    −mean_n log softmax(z_n)[labels_n] and its gradient with respect to ``z`` (notebook 09
+    derives both), of ``z``'s dtype. Sums are kept in float64."""
     batch = z.shape[0]
     rows = np.arange(batch)
     shifted = z - z.max(axis=1, keepdims=True)  # subtracting the row maximum: exp cannot overflow

@@ -132,8 +132,8 @@ class Dense(Layer):
     in one matrix product.
 
     ``init`` scales the random weights so activations keep their size layer after layer:
-    ``"he"`` (std √(2/in), for ReLU-like activations) or ``"xavier"``/``"glorot"``
-    (std √(2/(in+out)), for tanh and sigmoid). Biases start at zero.
+    ``"he"`` (for ReLU-like activations) or ``"xavier"``/``"glorot"`` (for tanh and
+    sigmoid); notebook 05 derives their scales. Biases start at zero.
     """
 
     def __init__(
@@ -217,7 +217,7 @@ class Identity(Activation):
 
 
 class ReLU(Activation):
-    """σ(z) = max(z, 0), backward g ⊙ [z > 0].
+    """σ(z) = max(z, 0).
 
     The hidden layers of every MNIST net are ReLUs, so both directions use compiled
     loops (``kernels.py``): one pass over memory instead of NumPy's two or three.
@@ -258,7 +258,7 @@ class _SquashingActivation(Activation):
 
 
 class Sigmoid(_SquashingActivation):
-    """σ(z) = 1 / (1 + e^{-z}), squashing to (0, 1); σ'(z) = σ(z)(1 − σ(z))."""
+    """σ(z) = 1 / (1 + e^{-z}), squashing to (0, 1)."""
 
     function = staticmethod(act.sigmoid)
     derivative = staticmethod(act.sigmoid_derivative)
@@ -266,7 +266,7 @@ class Sigmoid(_SquashingActivation):
 
 
 class Tanh(_SquashingActivation):
-    """σ(z) = tanh(z), squashing to (−1, 1); σ'(z) = 1 − tanh²(z)."""
+    """σ(z) = tanh(z), squashing to (−1, 1)."""
 
     function = staticmethod(act.tanh)
     derivative = staticmethod(act.tanh_derivative)

@@ -215,8 +215,8 @@ class Adam(Optimizer):
     The update runs as one compiled loop over the parameters (``kernels.adam_update``):
     NumPy would need a dozen passes over memory for these formulas.
 
-    ``weight_decay`` is L2 added to the gradient, as in PyTorch's ``Adam``; PyTorch's
-    ``AdamW`` (decoupled decay) would instead subtract η λ θ outside the scaling.
+    ``weight_decay`` is L2 added to the gradient, as in PyTorch's ``Adam``; decoupled
+    decay (AdamW, notebook 06's exercise) is a different update.
     """
 
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
