@@ -287,6 +287,29 @@ ANSWERS = {
                 "    dx = (g - g.mean(axis=1, keepdims=True) - x_hat * (g * x_hat).mean(axis=1, keepdims=True)) / s\n"
                 "    return dx, (grad_out * x_hat).sum(axis=0), grad_out.sum(axis=0)\n"),
              r"grad_x is float64 for float32 inputs"),
+            # finite differences of the forward pass in float64, one nudge per input, each row's
+            # grad_x from that row's own loss: it passes every small case, and takes minutes for a wide layer
+            (LAYERNORM_SIGNATURE + (
+                "    def loss(x, gamma, beta, g):\n"
+                "        x_hat = (x - x.mean(axis=-1, keepdims=True)) / np.sqrt(x.var(axis=-1, keepdims=True) + eps)\n"
+                "        return np.sum((gamma * x_hat + beta) * g)\n"
+                "    def nudged(a, f):\n"
+                "        g = np.zeros_like(a)\n"
+                "        for i in np.ndindex(a.shape):\n"
+                "            old = a[i]\n"
+                "            a[i] = old + 1e-5\n"
+                "            up = f()\n"
+                "            a[i] = old - 1e-5\n"
+                "            down = f()\n"
+                "            a[i] = old\n"
+                "            g[i] = (up - down) / 2e-5\n"
+                "        return g.astype(x.dtype)\n"
+                "    x64, gamma64, beta = (np.array(a, dtype=np.float64) for a in (x, gamma, np.zeros_like(gamma)))\n"
+                "    grad_x = np.stack([nudged(row, lambda: loss(row, gamma64, beta, g)) for row, g in zip(x64, grad_out)])\n"
+                "    grad_gamma = nudged(gamma64, lambda: loss(x64, gamma64, beta, grad_out))\n"
+                "    grad_beta = nudged(beta, lambda: loss(x64, gamma64, beta, grad_out))\n"
+                "    return grad_x, grad_gamma, grad_beta\n"),
+             r"ran over 5 s for a wide layer, x of shape \(2, 100000\)"),
         ],
         # judged outside the kernel (tools/judges/nb08.py): the package's BatchNorm of the transpose
         # (the package has no layer normalization of its own)

@@ -121,7 +121,8 @@ def drive(namespace, grad_out, x, gamma):
     return {"result": result, "inputs": [_copy(a) for a in inputs]}
 '''
 
-_LAYERNORM_CASES = _BOUND + '''
+# layernorm_backward's calls: one case's arrays, the student's function on copies
+_LAYERNORM_CALL = _BOUND + '''
 
 def _case(shape, seed):
     """The check cell's _layer_norm_case without beta: grad_out, x, gamma."""
@@ -129,6 +130,17 @@ def _case(shape, seed):
     x = rng.normal(loc=2.0, scale=3.0, size=shape) * rng.uniform(0.2, 3.0, (shape[0], 1))
     return rng.standard_normal(shape), x, rng.uniform(0.5, 2.0, shape[1])
 
+
+def drive(namespace, grad_out, x, gamma):
+    """The student's function on copies; what it returned and its inputs after the call."""
+    inputs = [_copy(grad_out), _copy(x), _copy(gamma)]
+    result = namespace["layernorm_backward"](*inputs)
+    if isinstance(result, (tuple, list)):
+        result = tuple(_snapshot(r) for r in result)
+    return {"result": result, "inputs": [_copy(a) for a in inputs]}
+'''
+
+_LAYERNORM_CASES = _LAYERNORM_CALL + '''
 
 def cases():
     """(grad_out, x, gamma): the check cell's visible case, the same with row 1 replaced, a
@@ -144,15 +156,13 @@ def cases():
         case = _case(shape, seed)
         out += [case, tuple(a.astype(np.float32) for a in case)]
     return out
+'''
 
+# the check cell's wide layer: the formula answers in milliseconds, finite differences in minutes
+_LAYERNORM_WIDE_CASES = _LAYERNORM_CALL + '''
 
-def drive(namespace, grad_out, x, gamma):
-    """The student's function on copies; what it returned and its inputs after the call."""
-    inputs = [_copy(grad_out), _copy(x), _copy(gamma)]
-    result = namespace["layernorm_backward"](*inputs)
-    if isinstance(result, (tuple, list)):
-        result = tuple(_snapshot(r) for r in result)
-    return {"result": result, "inputs": [_copy(a) for a in inputs]}
+def cases():
+    return [_case((2, 100_000), 87)]
 '''
 
 _FOLD_CASES = _BOUND + _GIVEN_FORWARD + '''
@@ -484,6 +494,31 @@ def _layernorm_float32_ok(arrays: tuple, in_float64: tuple, what: str) -> None:
             raise Verdict(f"{name} for float32 inputs ({what}) is far from the float64 result")
 
 
+def _layernorm_wide_ok(source: str) -> None:
+    """The check cell's _check_wide_layer: within 5 s, and each gradient along a random direction."""
+    got = run_sandboxed(source, _LAYERNORM_WIDE_CASES, function="layernorm_backward", timeout=30, cpu=5)
+    what = "a wide layer, x of shape (2, 100000)"
+    if "CPU time" in got.get("crashed", ""):
+        raise Verdict(f"layernorm_backward ran over 5 s for {what}: a backward pass computes the gradients "
+                      "from the formula you derived, where finite differences nudge each input in turn")
+    raise_if_broken(got, "layernorm_backward")
+    (case,) = _cases(_LAYERNORM_WIDE_CASES)
+    grad_out, x, gamma = case
+    arrays = _layernorm_arrays(got["calls"][0], case, what)
+    direction_rng = np.random.default_rng(88)
+    for name, analytic, which in (("grad_beta", arrays[2], 2), ("grad_gamma", arrays[1], 1), ("grad_x", arrays[0], 0)):
+        v = direction_rng.standard_normal(analytic.shape)
+        slope = []
+        for t in (1e-5, -1e-5):
+            args = [x, gamma, np.zeros_like(gamma)]
+            args[which] = args[which] + t * v
+            slope.append(float(np.sum((_layer_norm(*args[:2]) + args[2]) * grad_out)))
+        numerical, yours = (slope[0] - slope[1]) / 2e-5, float(np.sum(analytic * v))
+        if not abs(yours - numerical) <= 1e-6 * abs(numerical):
+            raise Verdict(f"{name} ({what}): along a random direction v, sum({name} * v) is {yours:.6g}, "
+                          f"where the slope of L is {numerical:.6g}")
+
+
 def _judge_layernorm(source: str) -> None:
     got = run_sandboxed(source, _LAYERNORM_CASES, function="layernorm_backward")
     raise_if_broken(got, "layernorm_backward")
@@ -508,6 +543,7 @@ def _judge_layernorm(source: str) -> None:
     _layernorm_gradients_ok(at(0), cases[0], _LAYERNORM_WHAT[0])
     _layernorm_gradients_ok(at(2), cases[2], _LAYERNORM_WHAT[2])
     _layernorm_float32_ok(at(3), at(0), _LAYERNORM_WHAT[0])
+    _layernorm_wide_ok(source)
     for index in range(4, len(cases), 2):
         what = _LAYERNORM_WHAT[index]
         _layernorm_gradients_ok(at(index), cases[index], what)
