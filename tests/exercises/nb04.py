@@ -349,7 +349,7 @@ ANSWERS = {
             (TRAIN + TRAIN_LOOP + "        for name, g in zip(['W1', 'b1', 'W2', 'b2'], grads):\n"
                                   "            params[name] = params[name] - lr * g\n"
                                   "        losses.append(loss_value)\n    return losses\n",
-             r"params holds new arrays for W1, b1, W2, b2.*in place"),
+             r"params holds new arrays for W1, b1, W2, b2.*the caller's arrays themselves"),
             (TRAIN + TRAIN_LOOP + "        params.update({k: v - lr * g for (k, v), g in zip(params.items(), grads)})\n"
                                   "        losses.append(loss_value)\n    return losses\n",
              r"params holds new arrays"),
@@ -483,6 +483,14 @@ class Dense:
             (ACTIVATIONS.replace("        self.y = np.where(x >= 0, 1 / (1 + e), e / (1 + e))\n        return self.y",
                                  "        self.y = x\n        return np.where(x >= 0, 1 / (1 + e), e / (1 + e))"),
              r"Sigmoid\.backward for z of shape \(5, 4\): relative error"),
+            # the slope returned, not the upstream gradient times it
+            (ACTIVATIONS.replace("return grad_y * (self.x > 0)", "return (self.x > 0).astype(self.x.dtype)"),
+             r"ReLU\.backward for z of shape \(5, 4\): relative error"),
+            # the sigmoid's slope recomputed in backward from the input, with the textbook formula: overflows
+            (ACTIVATIONS.replace("        return grad_y * self.y * (1 - self.y)",
+                                 "        s = 1 / (1 + np.exp(-self.x))\n        return grad_y * s * (1 - s)")
+             .replace("        e = np.exp(-np.abs(x))\n", "        self.x = x\n        e = np.exp(-np.abs(x))\n"),
+             r"Sigmoid\.backward on z of shape \(1, 7\) \(float64\) gave a RuntimeWarning \(overflow"),
         ],
         "delegating": [
             "import mlp_from_scratch as mfs\nReLU, Tanh, Sigmoid = mfs.ReLU, mfs.Tanh, mfs.Sigmoid\n",
@@ -548,6 +556,10 @@ class Sequential:
             grad_x = layer.backward(grad_y)
         return grad_x
 ''' + SEQ_LISTS, r"Sequential\.backward for .* raised ValueError|dL/dx for .*relative error"),
+            # every layer applied to the network's input, not to the previous layer's output
+            (SEQUENTIAL.replace("            x = layer.forward(x, training)\n        return x",
+                                "            y = layer.forward(x, training)\n        return y") + SEQ_BACKWARD + SEQ_LISTS,
+             r"forward for a Sequential of 3 layer\(s\) \(Dense, Tanh, Dense\) raised ValueError"),
         ],
         "delegating": [
             "import mlp_from_scratch as mfs\n" + SEQUENTIAL + SEQ_BACKWARD
@@ -624,6 +636,11 @@ def central(layer, x, a, R, h):
             (CHECK + CHECK_START + CHECK_LOOP + CHECK_CENTRAL + CHECK_END.replace(
                 "size = np.linalg.norm(an) + np.linalg.norm(numeric)", "size = np.linalg.norm(numeric)"),
              r"returned 1; a gradient twice too large"),
+            # the mean of Y * R as the loss: its gradient with respect to the output is R / size, not R
+            (CHECK + CHECK_START.replace("L = lambda: float(np.sum(layer.forward(x) * R))",
+                                         "L = lambda: float(np.mean(layer.forward(x) * R))")
+             + CHECK_LOOP + CHECK_CENTRAL + CHECK_END,
+             r"for a correct Dense\(3, 4\), whose gradients are right, check_layer_gradients returned"),
             # x used in its own dtype: float32 differences
             (CHECK + CHECK_START.replace("x = np.array(x, dtype=np.float64)", "x = x.copy()") + CHECK_LOOP
              + CHECK_CENTRAL + CHECK_END, r"given a float32 x, whose gradients are right"),
@@ -723,9 +740,11 @@ def central(layer, x, a, R, h):
         ],
         "wrong": [
             # the factor itself
-            (PREDICT_ERROR + "    return factor\n", r"0\.25 is the factor the gradient is off by"),
+            (PREDICT_ERROR + "    return factor\n",
+             r"predicted_error\(1\.0\) = 1, but an analytic gradient equal to the true one has the relative error 0"),
             # ‖a − n‖ / ‖n‖, the error relative to the true gradient only
-            (PREDICT_ERROR + "    return abs(factor - 1)\n", r"predicted_error\(0\.25\) = 0\.75, but the check measures 0\.6"),
+            (PREDICT_ERROR + "    return abs(factor - 1)\n",
+             r"predicted_error\(2\.0\) = 1, but section 5 measured 0\.333333 for a gradient twice too large"),
             # right for positive factors only: |a| taken as c
             (PREDICT_ERROR + "    return abs(factor - 1) / (factor + 1)\n",
              r"predicted_error\(-1\.0\) raised ZeroDivisionError"),
@@ -734,9 +753,18 @@ def central(layer, x, a, R, h):
              r"predicted_error\(2\.0\) = -0\.333333, but a relative error .* lies between 0 and 1"),
             # ‖a‖ + ‖n‖ taken as 2‖n‖
             (PREDICT_ERROR + "    return abs(1 - factor) / 2\n",
-             r"predicted_error\(0\.25\) = 0\.375, but the check measures 0\.6"),
+             r"predicted_error\(2\.0\) = 0\.5, but section 5 measured 0\.333333"),
+            # the sign of the factor ignored: a sign error would look correct
+            (PREDICT_ERROR + "    return abs(abs(factor) - 1) / (abs(factor) + 1)\n",
+             r"predicted_error\(-1\.0\) = 0, but section 5 measured 1 for a sign error"),
+            # the cases the check tests, looked up, and a guess elsewhere (the same for c and 1/c)
+            (PREDICT_ERROR + "    return {1.0: 0.0, 2.0: 1 / 3, -1.0: 1.0}.get(factor, 0.5)\n",
+             r"predicted_error\(0\.25\) = 0\.5 is not what the gradient check measures for a gradient 1/4"),
+            # a rule fitted to section 5's cases (|factor| >= 1) and ‖a − n‖ / ‖n‖ below: not the same for c and 1/c
+            (PREDICT_ERROR + "    return abs(factor - 1) / (abs(factor) + 1) if abs(factor) >= 1 else abs(factor - 1)\n",
+             r"predicted_error\(0\.25\) = 0\.75 and predicted_error\(4\.0\) = 0\.6 differ"),
             # the old question's number, not a function
-            ("predicted_error = 0.6\n", r"predicted_error\(0\.25\) raised TypeError"),
+            ("predicted_error = 0.6\n", r"predicted_error\(1\.0\) raised TypeError"),
         ],
         # judged outside the kernel: the number measured with the package, not predicted
         "delegating": [
