@@ -153,8 +153,7 @@ def check_layer_gradients(layer, x: np.ndarray, seed: int = 0, h: float = 1e-5) 
 
 
 def init_weights(fan_in: int, fan_out: int, kind: str, rng: np.random.Generator) -> np.ndarray:
-    """Random W (fan_in, fan_out), float32: std sqrt(2 / fan_in) for "he",
-    sqrt(2 / (fan_in + fan_out)) for "xavier"."""
+    """Random W (fan_in, fan_out), float32, at the "he" or "xavier" scale (the package's Dense)."""
     if kind not in ("he", "xavier"):
         raise ValueError(f"unknown kind {kind!r}; choose 'he' or 'xavier'")
     return _PackageDense(fan_in, fan_out, rng=rng, init=kind).params["W"]

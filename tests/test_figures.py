@@ -54,7 +54,7 @@ for ax in axes:
 assert [t.get_text() for t in ax.get_legend().get_texts()] == list(timings)
 assert all(np.array_equal(line.get_ydata(), ts) for line, ts in zip(ax.get_lines(), timings.values()))
 """,
-        "35": """
+        "39": """
 assert [ax.get_title() for ax in axes] == [title for _, title, _, _ in panels]
 assert all(np.array_equal(ax.get_images()[0].get_array(), array) for ax, (array, *_) in zip(axes, panels))
 """,
@@ -102,7 +102,7 @@ assert np.array_equal(axes[1, 1].lines[2].get_ydata(), states["relu", "√2 (He)
 assert [t.get_text() for t in fig.legends[0].get_texts()] == [line.get_label() for line in axes[0].lines]
 assert len(axes[0].lines) == 6 and axes[0].lines[0].get_label() == "inputs 0/1, weights × 0.1"
 """,
-        "24": """
+        "27": """
 assert [line.get_label() for line in ax.lines[::4]] == [f"gain {name}" for name in tanh_gains]
 """,
         "44": """

@@ -122,7 +122,7 @@ ANSWERS = {
                 "        std = X.std(axis=0)\n"
                 "        return (X - X.mean(axis=0)) / np.where(std > 0, std, 1)\n"
                 "    return scale(X_train), scale(X_test)\n"),
-             r"test row equal to a training row.*not with statistics of the test rows"),
+             r"test row equal to a training row.*it is not: the scaled test rows depend on the test set"),
             # the statistics of both sets together
             (STANDARDIZE + (
                 "    both = np.concatenate([X_train, X_test])\n"
@@ -136,7 +136,7 @@ ANSWERS = {
                 "    std = X_train.std(axis=1, keepdims=True)\n"
                 "    std = np.where(std > 0, std, 1)\n"
                 "    return (X_train - mean) / std, (X_test - mean) / std\n"),
-             r"rows have mean 0 but its features \(columns\) do not: .*wrong axis"),
+             r"rows \(examples\) have mean 0 but its features \(columns\) do not: each feature must have mean 0"),
             # the same without keepdims: the shapes do not even broadcast
             (STANDARDIZE + (
                 "    mean, std = X_train.mean(axis=1), X_train.std(axis=1)\n"
@@ -146,13 +146,13 @@ ANSWERS = {
             (STANDARDIZE + (
                 "    mean, std = X_train.mean(), X_train.std()\n"
                 "    return (X_train - mean) / std, (X_test - mean) / std\n"),
-             r"feature \d has mean .*, not 0: subtract from every feature its own mean"),
+             r"feature \d has mean \S+ over the training rows, not 0: every feature \(column\) must have mean 0"),
             # the sample standard deviation (n - 1)
             (STANDARDIZE + (
                 "    mean, std = X_train.mean(axis=0), X_train.std(axis=0, ddof=1)\n"
                 "    std = np.where(std > 0, std, 1)\n"
                 "    return (X_train - mean) / std, (X_test - mean) / std\n"),
-             r"standard deviation 0\.98\d*, not 1.*n - 1"),
+             r"standard deviation 0\.98\d* over the training rows, not 1.*n - 1 convention"),
             # a constant feature divided by its std of 0: NaN
             (STANDARDIZE + (
                 "    mean, std = X_train.mean(axis=0), X_train.std(axis=0)\n"
@@ -209,7 +209,7 @@ ANSWERS = {
             # the biases forgotten
             (COUNT + "    weights = sum(a * c for a, c in zip(sizes, sizes[1:]))\n"
                      "    return weights, batch_size * weights\n",
-             r"num_parameters = 203,264 for 784-256-10, but the built network has 203,530"),
+             r"num_parameters = 203,264 for 784-256-10 is not the number of weights and biases of the built network \(it has more\)"),
             # one example, not the batch
             (COUNT + "    weights = sum(a * c for a, c in zip(sizes, sizes[1:]))\n"
                      "    return weights + sum(sizes[1:]), weights\n",
@@ -221,11 +221,15 @@ ANSWERS = {
             # one bias per layer instead of one per output unit
             (COUNT + "    weights = sum(a * c for a, c in zip(sizes, sizes[1:]))\n"
                      "    return weights + len(sizes) - 1, batch_size * weights\n",
-             r"but the built network has 203,530"),
+             r"for 784-256-10 is not the number of weights and biases of the built network \(it has more\)"),
             # the biases of the inputs counted too: right only when input and output widths agree
             (COUNT + "    weights = sum(a * c for a, c in zip(sizes, sizes[1:]))\n"
                      "    return weights + sum(sizes[:-1]), batch_size * weights\n",
-             r"but the built network has 203,530"),
+             r"for 784-256-10 is not the number of weights and biases of the built network \(it has fewer\)"),
+            # the bias additions counted as multiply-adds too
+            (COUNT + "    pairs = list(zip(sizes, sizes[1:]))\n"
+                     "    return sum((a + 1) * c for a, c in pairs), batch_size * sum((a + 1) * c for a, c in pairs)\n",
+             r"num_multiply_adds is \d+, which is not the number of multiply-adds"),
             (COUNT + "    return '203530', 6504448\n", r"should be a number"),
         ],
         "delegating": [COUNT + "    import mlp_from_scratch as mfs\n"

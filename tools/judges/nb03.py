@@ -162,8 +162,8 @@ def _judge_counting(source: str) -> None:
         weights = sum(a * c for a, c in zip(sizes[:-1], sizes[1:]))
         biases = sum(sizes[1:])
         if index == 0 and parameters != weights + biases:
-            raise Verdict(f"num_parameters = {parameters:,.0f} for 784-256-10, but the built network has "
-                          f"{weights + biases:,}: count every weight matrix and every bias vector")
+            raise Verdict(f"num_parameters = {parameters:,.0f} for 784-256-10 is not the number of weights and "
+                          f"biases of the built network (it has {'more' if weights + biases > parameters else 'fewer'})")
         if parameters == weights:
             raise Verdict(f"num_parameters counts the weights of {sizes} but not the biases")
         if parameters != weights + biases:
@@ -411,22 +411,22 @@ def _judge_standardize(source: str) -> None:
     if not np.allclose(means, 0, atol=1e-6):
         k = int(np.argmax(np.abs(means)))
         if np.allclose(train_scaled.mean(axis=1), 0, atol=1e-6):
-            raise Verdict("train_scaled's rows have mean 0 but its features (columns) do not: the statistics "
-                          "were taken over the wrong axis (one mean and one standard deviation per feature)")
-        raise Verdict(f"train_scaled's feature {k} has mean {means[k]:.3g}, not 0: subtract from every feature "
-                      "its own mean over the training rows")
+            raise Verdict("train_scaled's rows (examples) have mean 0 but its features (columns) do not: each "
+                          "feature must have mean 0 and standard deviation 1 over the training rows")
+        raise Verdict(f"train_scaled's feature {k} has mean {means[k]:.3g} over the training rows, not 0: every "
+                      "feature (column) must have mean 0")
     if not np.allclose(stds, 1, rtol=1e-6):
         k = int(np.argmax(np.abs(stds - 1)))
         n = len(X_train)
-        ddof = (" (that is what dividing by the standard deviation with n - 1 gives; the task uses NumPy's "
-                "default, which divides by n)") if np.isclose(stds[k], np.sqrt((n - 1) / n)) else ""
-        raise Verdict(f"train_scaled's feature {k} has standard deviation {stds[k]:.4g}, not 1: divide every "
-                      f"feature by its own standard deviation over the training rows{ddof}")
+        ddof = (" (exactly sqrt((n - 1) / n): 1 in the n - 1 convention, but the task measures with NumPy's "
+                "default, over n)") if np.isclose(stds[k], np.sqrt((n - 1) / n)) else ""
+        raise Verdict(f"train_scaled's feature {k} has standard deviation {stds[k]:.4g} over the training rows, "
+                      f"not 1, as np.std measures it{ddof}")
     _, test_scaled = results[1]()
     if not np.allclose(test_scaled, train_scaled[[3, 0, 11, 3]], rtol=1e-6, atol=1e-9):
         raise Verdict("a test row equal to a training row should be scaled to the same values as that training "
-                      "row, whatever else is in the test set; it is not: scale the test rows with the training "
-                      "rows' mean and standard deviation, not with statistics of the test rows (or of both sets)")
+                      "row, whatever else is in the test set; it is not: the scaled test rows depend on the test "
+                      "set they came in, or are scaled differently from the training rows")
     train_scaled, test_scaled = results[2]()
     if not np.allclose(train_scaled[:, 2], 0):
         raise Verdict("feature 2 is constant in X_train, so its scaled training values should all be 0")
@@ -463,8 +463,8 @@ def _standardize_result(case: tuple, call: dict) -> tuple[np.ndarray, np.ndarray
             raise Verdict(f"{name}_scaled should be a NumPy array, got {kind[:40]}")
         value = array_of(fields[name], f"{name}_scaled")
         if value.shape == given.shape and value.dtype != given.dtype:
-            raise Verdict(f"{name}_scaled is {value.dtype} for {given.dtype} inputs ({sizes}): keep the inputs' "
-                          "dtype (a float64 statistic, or a cast to float, turns float32 data into float64)")
+            raise Verdict(f"{name}_scaled is {value.dtype} for {given.dtype} inputs ({sizes}): the scaled arrays "
+                          "must have the inputs' dtype")
         bad = [k for k in constant if value.shape == given.shape and not np.isfinite(value[:, k]).all()]
         if bad:
             raise Verdict(f"{name}_scaled has NaN or infinity in feature {bad[0]}, which is constant in X_train "

@@ -361,8 +361,8 @@ def _judge_predict_std(source: str) -> None:
         if hint is None:
             measured = _measured_std(tuple(widths), weight_std)
             if not abs(value / measured - 1) < 0.1:
-                raise Verdict(f"predicted_std([200] * 11, 0.12, 'relu') = {value:.4g} is too "
-                              f"{'large' if value > measured else 'small'}: 100 such nets measure {measured:.1f}. "
+                raise Verdict(f"predicted_std([200] * 11, 0.12, 'relu') = {value:.4g} is more than 10 % too "
+                              f"{'large' if value > measured else 'small'} for what 100 such nets measure. "
                               "Follow the variance from z_1 layer by layer: how many factors, what does ReLU keep, "
                               "and is your answer its square root?")
             continue
