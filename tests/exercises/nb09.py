@@ -270,6 +270,11 @@ ANSWERS = {
             (SHIFT + "    images = X.reshape(len(X), 28, 28)\n    images[:, :, k:] = images[:, :, :28 - k].copy()\n"
                      "    images[:, :, :k] = BACKGROUND\n    return X\n",
              r"changed its input X"),
+            # padded with np.pad's default 0, not BACKGROUND (the notebook's probe lists the pixels of
+            # the left columns that became ink; the judge names the left columns)
+            (SHIFT + "    images = np.pad(X.reshape(len(X), 28, 28), ((0, 0), (0, 0), (k, 0)))\n"
+                     "    return images[:, :, :28].reshape(len(X), 784)\n",
+             r"first k columns should be BACKGROUND|k = 3: column c of each result .*became the pixels \(row, column\) \[\(0, 0\), \(0, 1\), \(0, 2\)"),
         ],
         # the package's MNIST constants in place of the notebook's BACKGROUND
         "delegating": [
@@ -291,6 +296,13 @@ ANSWERS["nb09_softmax_cross_entropy"] = {
     p = np.exp(z - lse[:, None])
     return loss, (p - one_hot) / z.shape[0]
 ''',
+        # np.logaddexp.reduce does the stable log-sum-exp; the gradient from the log-probabilities
+        SCE + '''    log_p = z - np.logaddexp.reduce(z, axis=1)[:, None]
+    batch = z.shape[0]
+    target = np.zeros_like(z)
+    target[np.arange(batch), y] = 1
+    return float(-log_p[np.arange(batch), y].sum() / batch), (np.exp(log_p) - target) / batch
+''',
     ],
     "wrong": [
         # no max subtraction: exp overflows for large logits
@@ -300,6 +312,32 @@ ANSWERS["nb09_softmax_cross_entropy"] = {
     grad = p.copy()
     grad[rows, y] -= 1
     return float(-np.log(p[rows, y]).mean()), grad / len(z)
+''', r"should be a finite number|NaN or infinity"),
+        # the row maximum subtracted, but then the log of the softmax: a label probability of
+        # e^-2000 underflows to 0, and its log is -inf
+        (SCE + '''    e = np.exp(z - z.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    rows = np.arange(len(z))
+    grad = p.copy()
+    grad[rows, y] -= 1
+    return float(-np.log(p[rows, y]).mean()), grad / len(z)
+''', r"should be a finite number|NaN or infinity"),
+        # the probabilities clipped away from 0 before the log: finite, but wrong for large logits
+        (SCE + '''    e = np.exp(z - z.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    rows = np.arange(len(z))
+    grad = p.copy()
+    grad[rows, y] -= 1
+    return float(-np.log(np.clip(p[rows, y], 1e-12, 1.0)).mean()), grad / len(z)
+''', r"the loss is wrong for float32 logits of size about"),
+        # each row shifted by its label's logit, not its maximum: exp overflows when another
+        # logit is far larger than the label's
+        (SCE + '''    rows = np.arange(len(z))
+    s = z - z[rows, y][:, None]
+    total = np.exp(s).sum(axis=1)
+    grad = np.exp(s) / total[:, None]
+    grad[rows, y] -= 1
+    return float(np.log(total).mean()), grad / len(z)
 ''', r"should be a finite number|NaN or infinity"),
         # the sum over the batch instead of the mean
         (SCE + '''    s = z - z.max(axis=1, keepdims=True)
@@ -364,6 +402,21 @@ ANSWERS["nb09_early_stopping"] = {
         np.copyto(p, k)
     return accuracies, best_index + 1
 ''',
+        # a while loop; the stop read off the list of accuracies; the best kept as one flat copy
+        STOP + '''    accuracies, best_epoch = [], 1
+    while len(accuracies) < max_epochs and len(accuracies) - best_epoch < patience:
+        train_loop(model, loss, optimizer, X, y, 1, batch_size, rng)
+        predicted = np.argmax(model.forward(X_val, training=False), axis=1)
+        accuracies.append(np.count_nonzero(predicted == y_val) / len(y_val))
+        if len(accuracies) == 1 or accuracies[-1] > max(accuracies[:-1]):
+            best_epoch = len(accuracies)
+            flat = np.concatenate([p.ravel() for p in model.parameters()])
+    start = 0
+    for p in model.parameters():
+        p[:] = flat[start:start + p.size].reshape(p.shape)
+        start += p.size
+    return accuracies, best_epoch
+''',
     ],
     "wrong": [
         # restores the last epoch's parameters: the copies are of every epoch, the last kept
@@ -374,6 +427,28 @@ ANSWERS["nb09_early_stopping"] = {
         p[...] = best
     return accuracies, best_epoch
 ''', r"hold epoch \d+'s values at the end, not the best epoch's"),
+        # the best parameters "kept" without a copy: the arrays themselves, which keep training
+        (STOP + STOP_LOOP.replace("[p.copy() for p in model.parameters()]", "model.parameters()") + '''    for p, best in zip(model.parameters(), best_params):
+        p[...] = best
+    return accuracies, best_epoch
+''', r"hold epoch \d+'s values at the end, not the best epoch's"),
+        # an improvement measured against the previous epoch, not the best one so far
+        (STOP + '''    accuracies, best_epoch, best_params, waited = [], 0, None, 0
+    for epoch in range(1, max_epochs + 1):
+        train_loop(model, loss, optimizer, X, y, 1, batch_size, rng)
+        accuracies.append(float(np.mean(model.forward(X_val, training=False).argmax(axis=1) == y_val)))
+        if epoch == 1 or accuracies[-1] > accuracies[-2]:
+            waited = 0
+            if best_params is None or accuracies[-1] > accuracies[best_epoch - 1]:
+                best_epoch, best_params = epoch, [p.copy() for p in model.parameters()]
+        else:
+            waited += 1
+            if waited >= patience:
+                break
+    for p, best in zip(model.parameters(), best_params):
+        p[...] = best
+    return accuracies, best_epoch
+''', r"epochs were trained; training should stop after"),
         # patience off by one: one epoch too many without improvement
         (STOP + STOP_LOOP.replace("epoch - best_epoch >= patience", "epoch - best_epoch > patience") + '''    for p, best in zip(model.parameters(), best_params):
         p[...] = best
