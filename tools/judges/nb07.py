@@ -538,7 +538,7 @@ def _judge_noise_variance(source: str) -> None:
     text = f"dropout_noise_variance({_NOISE_MEASURED[0]}, {_NOISE_MEASURED[1]!r})"
     if not abs(values[text] / exact[text] - 1) < 0.02:
         raise Verdict(f"{text} = {values[text]:g}, but the variance is {exact[text]:.3f}: each layer "
-                      "multiplies the signal by its own independent factor, 0 or 1 / (1 - p)")
+                      "multiplies the signal by its own independent factor, 0 or the survivors' scale, with a mean of 1")
     for text, value in values.items():
         if not math.isclose(value, exact[text], rel_tol=1e-9, abs_tol=1e-12):
             raise Verdict(_noise_verdict(text, value, exact[text]))
