@@ -119,7 +119,7 @@ _BINARY_TARGETS = ("targets must lie in [0, 1], got values from {lo} to {hi}; us
 
 class BinaryCrossEntropy(Loss):
     """Binary cross-entropy on probabilities p (after a sigmoid), averaged over all entries:
-    L = −mean(y log p + (1 − y) log(1 − p)); ``gradient`` returns ∂L/∂p, shape of p.
+    L = −mean(y log p + (1 − y) log(1 − p)); calling it returns (L, ∂L/∂p), ∂L/∂p of p's shape.
 
     p must lie in [0, 1] (else ``ValueError``: put a ``Sigmoid`` last, or use the logits
     loss). It is then clipped to [ε, 1 − ε], ε the dtype's machine epsilon (1.2e-7 in
