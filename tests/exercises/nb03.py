@@ -44,8 +44,8 @@ ANSWERS = {
             # the product the wrong way round
             (SIGNATURE + "    return W @ X + b\n", r"raised ValueError for X of shape"),
             (SIGNATURE + "    return (W.T @ X.T).T + b.sum()\n", r"is wrong in \d+ of"),
-            # the worked loops again, not the batched form
-            (SIGNATURE + "    return dense_per_example(X, W, b)\n", r"one (example|at a time)"),
+            # the worked loops again, or a loop over the examples, not the batched form
+            (SIGNATURE + "    return np.stack([x.reshape(-1) @ W + b for x in X])\n", r"one (example|at a time)"),
             (SIGNATURE + "    return dense_loops(X, W, b)\n", r"one example \(row\) at a time"),
             # the section's layer as it was: right for rows, not for a batch of images
             (SIGNATURE + "    return X @ W + b\n", r"raised ValueError for X of shape \(4, 3, 5\)"),

@@ -643,8 +643,8 @@ def _judge_scale_backward(source: str) -> None:
 
 # --- nb04_predict_error -------------------------------------------------------------------
 
-# the check's factors first (a correct gradient, section 5's two cases, then 1/4 and 4 for the
-# symmetry), then the factors only the hidden tests ask about
+# the factors in the order the check cell first asks for them: a correct gradient, section 5's two
+# cases, 1/4 and 4 for the symmetry, then the factors only the hidden tests ask about
 _ERROR_CASES = """
 def cases():
     return [(1.0,), (2.0,), (-1.0,), (0.25,), (4.0,), (0.5,), (0.0,), (-2.5,), (-0.3,), (1e-3,)]
@@ -654,51 +654,51 @@ def cases():
 _ERROR_SHOWN = {2.0: (1 / 3, "a gradient twice too large"), -1.0: (1.0, "a sign error")}
 
 
-def _exact_error(factor: float) -> float:
-    return abs(factor - 1) / (abs(factor) + 1)
-
-
 def _judge_predict_error(source: str) -> None:
     import mlp_from_scratch as mfs
 
-    values = {}
-    for (factor,), out in judged_calls(source, _ERROR_CASES, "predicted_error"):
-        call = f"predicted_error({factor})"
-        value = values[factor] = answer_of(out, call)
-        if not 0 <= value <= 1:
-            raise Verdict(f"{call} = {value:.6g}, but a relative error ‖a − n‖ / (‖a‖ + ‖n‖) lies between 0 and 1")
-        if factor == 1.0 and not abs(value) < 1e-9:
-            raise Verdict(f"predicted_error(1.0) = {value:.6g}, but an analytic gradient equal to the true one "
-                          "has the relative error 0")
-        if factor in _ERROR_SHOWN and not abs(value - _ERROR_SHOWN[factor][0]) < 1e-9:
-            shown, case = _ERROR_SHOWN[factor]
-            raise Verdict(f"{call} = {value:.6g}, but section 5 measured {shown:.6g} for {case}")
-        if factor == 4.0:
-            small = values[0.25]
-            if not abs(small - value) < 1e-9:
-                raise Verdict(f"predicted_error(0.25) = {small:.6g} and predicted_error(4.0) = {value:.6g} differ, "
-                              "but a = n / 4 is n = 4 a: the same pair of vectors with their roles swapped, and "
-                              "‖a − n‖ / (‖a‖ + ‖n‖) does not change when a and n swap")
-            # the hidden tests: the bug measured (a gradient of 50 entries divided by the batch once more)
-            n = np.random.default_rng(5).standard_normal(50)
-            measured = mfs.relative_error(n / 4, n)
-            if abs(small - 0.25) < 1e-9:
-                raise Verdict("predicted_error(0.25) = 0.25 is the factor the gradient is off by, not the "
-                              "relative error")
-            if not abs(small - measured) < 1e-6:
-                raise Verdict(f"predicted_error(0.25) = {small:.6g} is not what the gradient check measures for a "
-                              "gradient 1/4 times the true one: write ‖a − n‖ and ‖a‖ + ‖n‖ with a = factor · n")
-            _raise_if_error_wrong(factor, value)   # the hidden tests' loop: 4 before the factors not yet asked
-        elif factor not in (1.0, 2.0, -1.0, 0.25):
-            _raise_if_error_wrong(factor, value)
+    calls = judged_calls(source, _ERROR_CASES, "predicted_error")
+    values: dict[float, float] = {}
 
+    def predicted(factor: float) -> float:
+        # the cell's _predicted: the student's value, a Verdict at the call that first asks for it
+        while factor not in values:
+            (asked,), out = next(calls)
+            call = f"predicted_error({asked})"
+            value = values[asked] = answer_of(out, call)
+            if not 0 <= value <= 1:
+                raise Verdict(f"{call} = {value:.6g}, but a relative error ‖a − n‖ / (‖a‖ + ‖n‖) lies between 0 "
+                              "and 1")
+        return values[factor]
 
-def _raise_if_error_wrong(factor: float, value: float) -> None:
-    exact = _exact_error(factor)
-    if not abs(value - exact) < 1e-9:
-        raise Verdict(f"predicted_error({factor}) = {value:.6g} is too {'large' if value > exact else 'small'}"
-                      + (": what does a negative factor do to ‖a‖ and to ‖a − n‖?" if factor < 0 else
-                         ": ‖a − n‖ and ‖a‖ + ‖n‖ are both multiples of ‖n‖"))
+    # the check cell, in its order
+    if not abs(predicted(1.0)) < 1e-9:
+        raise Verdict(f"predicted_error(1.0) = {predicted(1.0):.6g}, but an analytic gradient equal to the true "
+                      "one has the relative error 0")
+    for factor, (shown, case) in _ERROR_SHOWN.items():
+        if not abs(predicted(factor) - shown) < 1e-9:
+            raise Verdict(f"predicted_error({factor}) = {predicted(factor):.6g}, but section 5 measured "
+                          f"{shown:.6g} for {case}")
+    small, large = predicted(0.25), predicted(4.0)
+    if not abs(small - large) < 1e-9:
+        raise Verdict(f"predicted_error(0.25) = {small:.6g} and predicted_error(4.0) = {large:.6g} differ, "
+                      "but a = n / 4 is n = 4 a: the same pair of vectors with their roles swapped, and "
+                      "‖a − n‖ / (‖a‖ + ‖n‖) does not change when a and n swap")
+    # the hidden tests: the bug measured (a gradient of 50 entries divided by the batch once more)
+    n = np.random.default_rng(5).standard_normal(50)
+    measured = mfs.relative_error(n / 4, n)
+    if abs(small - 0.25) < 1e-9:
+        raise Verdict("predicted_error(0.25) = 0.25 is the factor the gradient is off by, not the "
+                      "relative error")
+    if not abs(small - measured) < 1e-6:
+        raise Verdict(f"predicted_error(0.25) = {small:.6g} is not what the gradient check measures for a "
+                      "gradient 1/4 times the true one: write ‖a − n‖ and ‖a‖ + ‖n‖ with a = factor · n")
+    for factor in [2.0, 4.0, 0.5, 1.0, 0.0, -1.0, -2.5, -0.3, 1e-3]:
+        value, exact = predicted(factor), abs(factor - 1) / (abs(factor) + 1)
+        if not abs(value - exact) < 1e-9:
+            raise Verdict(f"predicted_error({factor}) = {value:.6g} is too {'large' if value > exact else 'small'}"
+                          + (": what does a negative factor do to ‖a‖ and to ‖a − n‖?" if factor < 0 else
+                             ": ‖a − n‖ and ‖a‖ + ‖n‖ are both multiples of ‖n‖"))
 
 
 # --- nb04_softmax_backward ---------------------------------------------------------------
