@@ -20,7 +20,7 @@ from .losses import (MSE, BinaryCrossEntropy, BinaryCrossEntropyWithLogits, Loss
 from .metrics import accuracy, confusion_matrix
 from .mnist import DataFileError, load_mnist
 from .model import Sequential
-from .optimizers import SGD, Adam, Optimizer, RMSProp
+from .optimizers import SGD, Adam, AdamW, Optimizer, RMSProp
 from .plots import (plot_confusion_matrix, plot_decision_boundary, plot_decision_surface_3d,
                     plot_digits, plot_history)
 from .saving import ModelFileError, load_model, load_weights, save_model

@@ -72,6 +72,10 @@ def _check_pair(i: int, p: object, g: object) -> None:
 class Optimizer:
     """Base class: subclasses implement ``_update(state, p, g)`` for one array."""
 
+    #: False: ``weight_decay`` is L2, added to the gradient before ``_update``; True: the
+    #: subclass's ``_update`` applies the decay itself.
+    decoupled = False
+
     def __init__(self, lr: float, weight_decay: float = 0.0) -> None:
         lr = check_real(lr, "the learning rate lr", low=0.0, low_open=True,
                         fix="a positive number such as 1e-3")
@@ -107,7 +111,7 @@ class Optimizer:
         self._signature = signature
         self.t += 1
         for state, p, g in zip(self._state, params, grads):
-            if decay:
+            if decay and not self.decoupled:
                 g = g + decay * p
             state["t"] += 1
             self._update(state, p, g)
@@ -216,7 +220,7 @@ class Adam(Optimizer):
     NumPy would need a dozen passes over memory for these formulas.
 
     ``weight_decay`` is L2 added to the gradient, as in PyTorch's ``Adam``; decoupled
-    decay (AdamW, notebook 06's exercise) is a different update.
+    decay is ``AdamW``.
     """
 
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
@@ -247,3 +251,23 @@ class Adam(Optimizer):
                     *map(scalar, (b1, 1 - b1, b2, 1 - b2, step_size, eps)))
         if not p.flags.c_contiguous:  # reshape had to copy: write the result back
             p[...] = flat.reshape(p.shape)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay, in the form of PyTorch's ``AdamW`` (the defaults
+    are its own): Adam's step on the gradient alone, and a decay of the weights that never
+    passes through m and v, so every weight shrinks by the same fraction per step whatever
+    its gradients' scale. That fraction is set by ``lr`` and ``weight_decay`` together;
+    notebook 06's Task 4 works out the update.
+    """
+
+    decoupled = True
+
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, weight_decay: float = 1e-2) -> None:
+        super().__init__(lr, beta1, beta2, eps, weight_decay)
+
+    def _update(self, state, p, g):
+        if self.weight_decay:
+            p *= p.dtype.type(1 - self.lr * self.weight_decay)  # Adam's step does not read p
+        super()._update(state, p, g)

@@ -50,8 +50,9 @@ from .activations import relu, relu_derivative, sigmoid, sigmoid_derivative, tan
 from .layers import Dense as _PackageDense
 from .losses import SoftmaxCrossEntropy
 from .optimizers import SGD
-from .training import minibatches
 from .optimizers import Adam as _PackageAdam
+from .optimizers import AdamW as _PackageAdamW
+from .training import minibatches
 
 # ---------------------------------------------------------------------------------------
 # The references: the same contract as your pieces, built on the package where it serves.
@@ -181,16 +182,14 @@ class Nesterov:
 
 
 class AdamW:
-    """Adam with decoupled weight decay for ONE array: p <- p - lr wd p, then Adam's step."""
+    """Adam with decoupled weight decay for ONE array (the package's AdamW)."""
 
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8, weight_decay: float = 1e-2) -> None:
-        self.lr, self.weight_decay = lr, weight_decay
-        self._adam = _PackageAdam(lr, beta1, beta2, eps)
+        self._adamw = _PackageAdamW(lr, beta1, beta2, eps, weight_decay)
 
     def step(self, p: np.ndarray, g: np.ndarray) -> None:
-        p -= (self.lr * self.weight_decay) * p
-        self._adam.step([p], [g])
+        self._adamw.step([p], [g])
 
 
 def _layer_normalize(x: np.ndarray, eps: float) -> np.ndarray:

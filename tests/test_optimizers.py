@@ -67,8 +67,31 @@ def test_adam_with_weight_decay_adds_l2_gradient():
     np.testing.assert_allclose(run(mfs.Adam(lr=0.01, weight_decay=0.1), 1), plain)
 
 
+def test_adamw_without_decay_is_adam_and_with_zero_gradients_only_shrinks():
+    np.testing.assert_allclose(run(mfs.AdamW(lr=0.01, weight_decay=0.0), 2), run(mfs.Adam(lr=0.01), 2),
+                               rtol=1e-12)
+    p = np.array([3.0, -2.0])
+    optimizer = mfs.AdamW(lr=0.1, weight_decay=0.2)
+    for _ in range(3):
+        optimizer.step([p], [np.zeros(2)])
+    np.testing.assert_allclose(p, np.array([3.0, -2.0]) * (1 - 0.1 * 0.2) ** 3, rtol=1e-12)
+
+
+def test_adamw_decay_never_reaches_the_moments():
+    # From two starting points with the same gradients, Adam's part of each step is the same
+    # (it reads only the gradients), so the runs differ by the decay alone. With L2 instead,
+    # the decay would enter m and v, and the difference would not shrink by a fixed factor.
+    grads = ((0.5, -1.0), (0.2, 0.3))
+    small, large = (run(mfs.AdamW(lr=0.01, weight_decay=0.5), 2, p=p, grads=grads)
+                    for p in ((1.0, 1.0), (100.0, 100.0)))
+    np.testing.assert_allclose(large - small, 99.0 * (1 - 0.01 * 0.5) ** 2, rtol=1e-12)
+    l2_small, l2_large = (run(mfs.Adam(lr=0.01, weight_decay=0.5), 2, p=p, grads=grads)
+                          for p in ((1.0, 1.0), (100.0, 100.0)))
+    assert not np.allclose(l2_large - l2_small, 99.0 * (1 - 0.01 * 0.5) ** 2, rtol=1e-6)
+
+
 @pytest.mark.parametrize("make", [lambda: mfs.SGD(0.1, momentum=0.9), lambda: mfs.RMSProp(0.01),
-                                  lambda: mfs.Adam(0.01)])
+                                  lambda: mfs.Adam(0.01), lambda: mfs.AdamW(0.01)])
 def test_float32_parameters_stay_float32(make):
     p = np.ones(5, np.float32)
     make().step([p], [np.full(5, 0.5, np.float32)])

@@ -43,6 +43,7 @@ def test_mlp_gradients_match_autograd(rng):
 
 @pytest.mark.parametrize("ours,theirs", [
     (lambda: mfs.Adam(lr=0.01, weight_decay=0.1), lambda p: torch.optim.Adam(p, lr=0.01, weight_decay=0.1)),
+    (lambda: mfs.AdamW(lr=0.01, weight_decay=0.1), lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.1)),
     (lambda: mfs.SGD(lr=0.1, momentum=0.9, nesterov=True),
      lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True)),
     (lambda: mfs.RMSProp(lr=0.01, rho=0.9), lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9)),

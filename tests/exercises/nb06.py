@@ -279,6 +279,11 @@ ANSWERS = {
             "    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):\n"
             "        self.adam, self.shrink = mfs.Adam(lr, beta1, beta2, eps), lr * weight_decay\n\n"
             "    def step(self, p, g):\n        p *= 1 - self.shrink\n        self.adam.step([p], [g])\n",
+            # the package's own AdamW, which the experiments after the task use
+            "import mlp_from_scratch as mfs\n\n\nclass AdamW:\n"
+            "    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):\n"
+            "        self.adamw = mfs.AdamW(lr, beta1, beta2, eps, weight_decay)\n\n"
+            "    def step(self, p, g):\n        self.adamw.step([p], [g])\n",
         ],
     },
     "nb06_predict_kappa": {
