@@ -323,27 +323,31 @@ def wrap(function):
 
 @functools.cache
 def _measured_std(widths: tuple, weight_std: float, nets: int = 100, batch: int = 256) -> float:
-    """The test cell's measurement: the root mean square of z_L over ``nets`` seeded nets of
-    the package's Dense layers and relu function, each on its own standard-normal batch."""
+    """The test cell's measurement: the standard deviation of the net's output h_L over the pooled
+    entries of ``nets`` seeded nets of the package's Dense and ReLU layers, each on its own
+    standard-normal batch."""
     import mlp_from_scratch as mfs
 
-    squares = []
+    moments = []
     for seed in range(nets):
         rng = np.random.default_rng(seed)
-        h = rng.standard_normal((batch, widths[0]), dtype=np.float32)
-        for fan_in, fan_out in zip(widths[:-1], widths[1:]):
-            dense = mfs.Dense(fan_in, fan_out, rng=rng)
-            dense.params["W"] *= weight_std / math.sqrt(2 / fan_in)
-            z = dense.forward(h)
-            h = mfs.relu(z)
-        squares.append(np.mean(z.astype(np.float64) ** 2))
-    return math.sqrt(np.mean(squares))
+        X_net = rng.standard_normal((batch, widths[0]), dtype=np.float32)
+        denses = [mfs.Dense(n_in, n_out, rng=rng) for n_in, n_out in zip(widths[:-1], widths[1:])]
+        for dense, n_in in zip(denses, widths):
+            dense.params["W"] *= weight_std / math.sqrt(2 / n_in)
+        net = mfs.Sequential(*[layer for dense in denses for layer in (dense, mfs.ReLU())])
+        out = net.forward(X_net).astype(np.float64)
+        moments.append([out.mean(), np.mean(out**2)])
+    mean, second_moment = np.mean(moments, axis=0)
+    return math.sqrt(second_moment - mean**2)
 
 
 def _exact_std(widths: list, weight_std: float, activation: str) -> float:
-    """Var(z_1) = n_0 Var(w); each later layer multiplies it by n_{l-1} Var(w) E[act(z)^2] / Var(z)."""
+    """Var(z_1) = n_0 Var(w); each later layer multiplies it by n_{l-1} Var(w) E[act(z)^2] / Var(z);
+    then Var(relu(z)) = (1/2 - 1/(2 pi)) Var(z) for a centred normal z_L."""
     kept = 0.5 if activation == "relu" else 1.0
-    return math.sqrt(widths[0] * weight_std**2 * math.prod(n * weight_std**2 * kept for n in widths[1:-1]))
+    last = 0.5 - 1 / (2 * math.pi) if activation == "relu" else 1.0
+    return math.sqrt(widths[0] * weight_std**2 * math.prod(n * weight_std**2 * kept for n in widths[1:-1]) * last)
 
 
 def _judge_predict_std(source: str) -> None:
@@ -363,8 +367,9 @@ def _judge_predict_std(source: str) -> None:
             if not abs(value / measured - 1) < 0.1:
                 raise Verdict(f"predicted_std([200] * 11, 0.12, 'relu') = {value:.4g} is more than 10 % too "
                               f"{'large' if value > measured else 'small'} for what 100 such nets measure. "
-                              "Follow the variance from z_1 layer by layer: how many factors, what does ReLU keep, "
-                              "and is your answer its square root?")
+                              "Follow the variance from z_1 layer by layer (how many factors, what does ReLU keep?), "
+                              "then ask what the last ReLU makes of z_L's spread: a standard deviation is measured "
+                              "around the mean")
             continue
         exact = _exact_std(widths, weight_std, activation)
         if not math.isclose(value, exact, rel_tol=1e-6):
