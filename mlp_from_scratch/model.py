@@ -149,8 +149,8 @@ class Sequential:
 
         With ``input_grad=False`` (what ``fit`` uses) it returns None and skips the work
         that only ∂L/∂inputs needs: the layers before the first one with parameters, and
-        that layer's own input gradient (for a first Dense layer on 784 pixels, the
-        product g Wᵀ is a fifth to a quarter of the step's matrix multiplications).
+        that layer's own input gradient (for a first Dense layer on 784 pixels, that
+        product is a fifth to a quarter of the step's matrix multiplications).
         """
         shape = getattr(self, "_out_shape", None)
         if shape is None:

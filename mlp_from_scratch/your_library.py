@@ -60,7 +60,7 @@ from .training import minibatches
 
 
 class Dense:
-    """y = x W + b. W: (in, out), b: (out,); x: (batch, in) -> (batch, out)."""
+    """A dense layer. W: (in, out), b: (out,); x: (batch, in) -> (batch, out)."""
 
     def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
         self.params = {"W": W, "b": b}

@@ -32,8 +32,8 @@ def _start(X: np.ndarray, y: np.ndarray, w, b) -> tuple[np.ndarray, np.ndarray, 
 
 def perceptron_epoch(X: np.ndarray, y: np.ndarray, w, b: float, lr: float
                      ) -> tuple[np.ndarray, float]:
-    """One epoch of Rosenblatt's rule: visit the rows of ``X`` in order and, after each
-    mistake, ``w += lr (y_i - y_hat_i) x_i`` and ``b += lr (y_i - y_hat_i)``.
+    """One epoch of Rosenblatt's rule (notebook 01's task): visit the rows of ``X`` in
+    order and update ``w`` and ``b`` after each mistake.
 
     Each prediction uses ``w`` and ``b`` as updated by the rows before it. Returns the
     new ``(w, b)``; the arrays passed in are not changed.
