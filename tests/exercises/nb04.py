@@ -696,6 +696,14 @@ def central(layer, x, a, R, h):
                         "    return (s - ((1 - smoothing) * np.eye(classes)[y] + smoothing / classes)) / batch\n",
              r"every logit moved by \+1000 \(does exp overflow, or every exp underflow to 0\?\) contains NaN "
              r"or infinity"),
+            # section 4's long way with the smoothed rows: dL/ds times softmax's Jacobian, which divides by
+            # probabilities that underflow to 0 on a row of logits 800, 0, -800
+            (SMOOTHED + STABLE_SOFTMAX
+             + "    q = (1 - smoothing) * np.eye(classes)[y] + smoothing / classes\n"
+               "    jacobian = s[:, :, None] * (np.eye(classes) - s[:, None, :])\n"
+               "    return np.einsum('ni,nij->nj', -q / (batch * s), jacobian)\n",
+             r"dL/dZ for the logits \[\[800, 0, -800\], \[0\.5, -1, 2\]\] \(labels \[1, 0\], smoothing 0\.1\) "
+             r"contains NaN or infinity"),
             # the shift done in place: the caller's logits are changed
             (SMOOTHED + "    Z -= Z.max(axis=1, keepdims=True)\n"
                         "    s = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)\n"

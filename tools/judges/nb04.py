@@ -570,6 +570,8 @@ def cases():
         Z = rng.standard_normal(shape) * 2
         y = rng.integers(0, shape[1], size=shape[0])
         out += [(Z + shift, y, smoothing) for shift in (0.0, 1000.0, -1000.0)]
+    # last: one row with a spread of 1600, whose smallest probabilities underflow to 0
+    out.append((np.array([[800.0, 0.0, -800.0], [0.5, -1.0, 2.0]]), np.array([1, 0]), 0.1))
     return out
 
 
@@ -590,7 +592,8 @@ def _judge_smoothed_ce_grad(source: str) -> None:
     got = run_sandboxed(source, _SMOOTHED, function="smoothed_ce_grad")
     raise_if_broken(got, "smoothed_ce_grad")
     cases = _inputs(_SMOOTHED)["cases"]()
-    for start in range(0, len(cases), 3):   # the logits as drawn, then moved by +1000 and -1000
+    spread = len(cases) - 1                 # the row 800, 0, -800: checked after the first size, as the notebook does
+    for start in range(0, spread, 3):       # the logits as drawn, then moved by +1000 and -1000
         Z, y, smoothing = cases[start]
         what = f"Z of shape {Z.shape} and smoothing {smoothing}"
         _raised(got["calls"][start], "smoothed_ce_grad", what)
@@ -605,6 +608,21 @@ def _judge_smoothed_ce_grad(source: str) -> None:
             if not np.allclose(moved, grad, rtol=1e-6, atol=1e-12):
                 raise Verdict(f"dL/dZ for {what} changed when every logit moved by {shift:+g}, which leaves "
                               "softmax, and so the loss, as it was")
+        if start == 0:
+            _judge_spread(cases[spread], got["calls"][spread])
+
+
+def _judge_spread(case: tuple, call: dict) -> None:
+    import mlp_from_scratch as mfs
+
+    Z, y, smoothing = case
+    what = "the logits [[800, 0, -800], [0.5, -1, 2]] (labels [1, 0], smoothing 0.1)"
+    _raised(call, "smoothed_ce_grad", what)
+    grad = _array(call["out"], f"dL/dZ for {what}", Z.shape)
+    expected = mfs.SoftmaxCrossEntropy()(Z, _smoothed_targets(y, Z.shape[1], smoothing))[1]
+    if not np.allclose(grad, expected, rtol=1e-6, atol=1e-12):
+        raise Verdict(f"dL/dZ for {what} is not the gradient of L, where a row's probabilities "
+                      "underflow to 0: it must hold for logits of any size")
 
 
 # --- nb04_scale_backward ------------------------------------------------------------------
