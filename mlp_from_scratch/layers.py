@@ -75,7 +75,7 @@ class Layer:
     def backward_params(self, grad_out: np.ndarray) -> None:
         """``backward`` for when ∂L/∂x is not needed (the first layer of a model, whose
         input is the data): only fills ``grads``. Layers that can skip work override it;
-        Dense skips its largest product, g Wᵀ."""
+        Dense skips its largest product, the one for ∂L/∂x."""
         self.backward(grad_out)
 
     def output_features(self, in_features: int) -> int:
@@ -125,11 +125,11 @@ class Layer:
 
 
 class Dense(Layer):
-    """Fully connected layer ``y = x W + b``.
+    """Fully connected layer: each output is a weighted sum of all the inputs plus a bias
+    (notebook 03 writes its forward pass, notebook 04 its backward pass).
 
-    ``W`` has shape ``(in_features, out_features)`` and ``b`` shape ``(out_features,)``,
-    so a batch ``x`` of shape ``(batch, in_features)`` becomes ``(batch, out_features)``
-    in one matrix product.
+    ``W`` has shape ``(in_features, out_features)`` and ``b`` shape ``(out_features,)``;
+    a batch ``x`` of shape ``(batch, in_features)`` becomes ``(batch, out_features)``.
 
     ``init`` scales the random weights so activations keep their size layer after layer:
     ``"he"`` (for ReLU-like activations) or ``"xavier"``/``"glorot"`` (for tanh and
@@ -429,8 +429,8 @@ class BatchNorm(Layer):
         g_hat = grad_out * self.params["gamma"]  # dL/dx̂
         if not self._training:  # fixed statistics: a per-feature affine map
             return g_hat * inv_std
-        # μ_B and σ²_B depend on every row, which adds the two mean terms:
-        # dL/dx = (1/σ) (g − mean(g) − x̂ · mean(g ⊙ x̂)), with g = dL/dx̂.
+        # μ_B and σ²_B depend on every row: the gradient flows through them too
+        # (notebook 08's task derives it).
         return inv_std * (g_hat - g_hat.mean(axis=0) - x_hat * (g_hat * x_hat).mean(axis=0))
 
     def output_features(self, in_features: int) -> int:

@@ -94,6 +94,22 @@ def drive(namespace, running_mean, running_var, steps):
     return out
 '''
 
+
+def _backward_drive(function: str) -> str:
+    """The child's drive for a backward pass ``function(grad_out, x, gamma)`` (batchnorm_backward
+    or layernorm_backward): the student's function on copies; what it returned and its inputs
+    after the call."""
+    return f'''
+
+def drive(namespace, grad_out, x, gamma):
+    inputs = [_copy(grad_out), _copy(x), _copy(gamma)]
+    result = namespace[{function!r}](*inputs)
+    if isinstance(result, (tuple, list)):
+        result = tuple(_snapshot(r) for r in result)
+    return {{"result": result, "inputs": [_copy(a) for a in inputs]}}
+'''
+
+
 _BACKWARD_CASES = _BOUND + _GIVEN_FORWARD + '''
 
 def cases():
@@ -111,15 +127,7 @@ def cases():
         out += [(gh, xh, gamma), (gh.astype(np.float32), xh.astype(np.float32), gamma.astype(np.float32))]
     return out
 
-
-def drive(namespace, grad_out, x, gamma):
-    """The student's function on copies; what it returned and its inputs after the call."""
-    inputs = [_copy(grad_out), _copy(x), _copy(gamma)]
-    result = namespace["batchnorm_backward"](*inputs)
-    if isinstance(result, (tuple, list)):
-        result = tuple(_snapshot(r) for r in result)
-    return {"result": result, "inputs": [_copy(a) for a in inputs]}
-'''
+''' + _backward_drive("batchnorm_backward")
 
 # layernorm_backward's calls: one case's arrays, the student's function on copies
 _LAYERNORM_CALL = _BOUND + '''
@@ -130,15 +138,7 @@ def _case(shape, seed):
     x = rng.normal(loc=2.0, scale=3.0, size=shape) * rng.uniform(0.2, 3.0, (shape[0], 1))
     return rng.standard_normal(shape), x, rng.uniform(0.5, 2.0, shape[1])
 
-
-def drive(namespace, grad_out, x, gamma):
-    """The student's function on copies; what it returned and its inputs after the call."""
-    inputs = [_copy(grad_out), _copy(x), _copy(gamma)]
-    result = namespace["layernorm_backward"](*inputs)
-    if isinstance(result, (tuple, list)):
-        result = tuple(_snapshot(r) for r in result)
-    return {"result": result, "inputs": [_copy(a) for a in inputs]}
-'''
+''' + _backward_drive("layernorm_backward")
 
 _LAYERNORM_CASES = _LAYERNORM_CALL + '''
 
@@ -415,8 +415,9 @@ def _judge_backward(source: str) -> None:
             checks = [checks[2], checks[1]]
         for name, analytic, of in checks:
             if index == 0 and of == "x" and not np.allclose(grad_x.sum(axis=0), 0, atol=1e-8):
-                raise Verdict("grad_x does not sum to zero over the batch, column by column, as the result of "
-                              "the derivation above does: add up its three terms over n")
+                raise Verdict("grad_x does not sum to zero over the batch, column by column, as the exact "
+                              "gradient does: adding the same amount to every row of a column changes nothing "
+                              "after the normalization")
             relative = _gradient_error(analytic, of, grad_out, x, gamma)
             if not relative < EXPECTED_BELOW:
                 raise Verdict(f"{name}{suffix}: relative error {relative:.0e} against finite differences "
