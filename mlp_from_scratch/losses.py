@@ -170,9 +170,9 @@ class SoftmaxCrossEntropy(Loss):
     """Softmax followed by cross-entropy, from logits z ``(batch, classes)``.
 
     Targets are integer labels ``(batch,)`` in 0..classes−1 or one-hot rows
-    ``(batch, classes)``. Returns L = −mean_n log softmax(z_n)[y_n], with log-softmax
-    computed stably, and ∂L/∂z ``(batch, classes)``, whose closed form notebook 04's
-    Exercise 1 asks you to derive.
+    ``(batch, classes)``. Returns L = −mean_n log softmax(z_n)[y_n], computed without
+    overflow for logits of any size, and ∂L/∂z ``(batch, classes)``, whose closed form
+    notebook 04's Exercise 1 asks you to derive.
     """
 
     def _prepare(self, y_hat, y):

@@ -215,3 +215,31 @@ def load_mnist(
             X -= np.float32(MEAN)
             X *= np.float32(1 / STD)
     return X, y.astype(np.int64)
+
+
+def random_shift(X_batch: np.ndarray, rng: np.random.Generator, max_shift: int = 1, *,
+                 background: float) -> np.ndarray:
+    """Data augmentation: each image of ``X_batch`` (n, 784) moved by its own random shift.
+
+    Draws ``offsets = rng.integers(0, 2 * max_shift + 1, size=(n, 2))``, one row per image;
+    image ``i`` moves ``max_shift - offsets[i, 0]`` pixels down and
+    ``max_shift - offsets[i, 1]`` pixels right (negative: up, left). The pixels that come
+    in from outside the image have the value ``background`` (a blank pixel after your
+    preprocessing). Returns a new (n, 784) array of ``X_batch``'s dtype; ``max_shift=0``
+    gives back the images. Pass ``lambda X, rng: random_shift(X, rng, background=...)`` to
+    ``fit(augment=...)``: it runs on every training batch.
+    """
+    X_batch = np.asarray(X_batch)
+    if X_batch.ndim != 2 or X_batch.shape[1] != 784:
+        raise ValueError(f"X_batch must be flattened images of shape (n, 784), got shape "
+                         f"{X_batch.shape}; load them with flatten=True")
+    if isinstance(max_shift, bool) or not isinstance(max_shift, (int, np.integer)) \
+            or not 0 <= max_shift <= 27:
+        raise ValueError(f"max_shift must be a whole number of pixels from 0 to 27, got {max_shift!r}")
+    n, s = len(X_batch), int(max_shift)
+    padded = np.pad(X_batch.reshape(n, 28, 28), ((0, 0), (s, s), (s, s)),
+                    constant_values=background)
+    offsets = rng.integers(0, 2 * s + 1, size=(n, 2))
+    rows = offsets[:, 0, None] + np.arange(28)
+    cols = offsets[:, 1, None] + np.arange(28)
+    return padded[np.arange(n)[:, None, None], rows[:, :, None], cols[:, None, :]].reshape(n, 784)

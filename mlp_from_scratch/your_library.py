@@ -193,7 +193,7 @@ class AdamW:
 
 
 def _layer_normalize(x: np.ndarray, eps: float) -> np.ndarray:
-    """(x - mean) / sqrt(var + eps), statistics over each row's features."""
+    """Each row standardised over its own features (layer norm before gamma and beta)."""
     return (x - x.mean(axis=1, keepdims=True)) / np.sqrt(x.var(axis=1, keepdims=True) + eps)
 
 
@@ -240,7 +240,7 @@ def train_loop(model, loss, optimizer, X: np.ndarray, y: np.ndarray, num_epochs:
 def fit_early_stopping(model, loss, optimizer, X, y, X_val, y_val, max_epochs: int,
                        patience: int, batch_size: int, rng: np.random.Generator):
     """train_loop one epoch at a time; stops after ``patience`` epochs without a better
-    validation accuracy and puts the best epoch's parameters back in place.
+    validation accuracy, and ends with the best epoch's parameters in the model.
     Returns (the validation accuracy of every epoch, the best epoch counted from 1)."""
     accuracies, best, best_params = [], 0, None
     for epoch in range(1, max_epochs + 1):

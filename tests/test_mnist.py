@@ -132,3 +132,30 @@ def test_read_idx_roundtrip(tmp_path):
     with gzip.open(path, "wb") as f:
         f.write(struct.pack(">IIII", 2051, 2, 3, 4) + values.tobytes())
     np.testing.assert_array_equal(read_idx(path, magic=2051, verify=False), values)
+
+
+def test_random_shift_moves_each_image_by_its_drawn_offset():
+    rng = np.random.default_rng(0)
+    X = rng.random((6, 784), dtype=np.float32)
+    shifted = mfs.mnist.random_shift(X, np.random.default_rng(1), 2, background=-1.0)
+    offsets = np.random.default_rng(1).integers(0, 5, size=(6, 2))   # the same draws
+    assert shifted.shape == X.shape and shifted.dtype == np.float32
+    for image, copy, (oy, ox) in zip(X.reshape(6, 28, 28), shifted.reshape(6, 28, 28), offsets):
+        down, right = 2 - oy, 2 - ox
+        expected = np.full((28, 28), -1.0, np.float32)   # background where nothing moved in
+        expected[max(down, 0):28 + min(down, 0), max(right, 0):28 + min(right, 0)] = \
+            image[max(-down, 0):28 - max(down, 0), max(-right, 0):28 - max(right, 0)]
+        np.testing.assert_array_equal(copy, expected)
+    np.testing.assert_array_equal(mfs.mnist.random_shift(X, rng, 0, background=0.0), X)
+
+
+@pytest.mark.parametrize("X,max_shift,match", [
+    (np.zeros((2, 28, 28), np.float32), 1, r"shape \(n, 784\), got shape \(2, 28, 28\)"),
+    (np.zeros((2, 784), np.float32), 28, r"from 0 to 27, got 28"),
+    (np.zeros((2, 784), np.float32), -1, r"from 0 to 27, got -1"),
+    (np.zeros((2, 784), np.float32), 1.5, r"whole number .* got 1.5"),
+])
+def test_random_shift_rejects_bad_input_with_the_fix(X, max_shift, match):
+    with pytest.raises(ValueError, match=match):
+        mfs.mnist.random_shift(X, np.random.default_rng(0), max_shift, background=0.0)
+
