@@ -13,8 +13,9 @@ Every step checks it (a scalar test): NaN, infinity or a negative value raises
 
 ``weight_decay`` adds λθ to every gradient (L2 regularisation, L = L₀ + λ/2 ‖θ‖²);
 it applies to all parameters, biases included, as PyTorch's ``weight_decay`` does.
-For Adam this is PyTorch's ``Adam(weight_decay=λ)``, *not* ``AdamW``: the decay goes
-through Adam's scaling with the gradient instead of shrinking θ directly.
+For Adam this is PyTorch's ``Adam(weight_decay=λ)``: the decay goes through Adam's
+scaling with the gradient instead of shrinking θ directly. ``AdamW`` is the exception:
+its ``weight_decay`` is decoupled, as in PyTorch's ``AdamW``.
 
 The state of each array is created on its first step and is tied to that array's
 shape and dtype: passing arrays of other shapes later (reusing one optimizer for a

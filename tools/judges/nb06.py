@@ -7,8 +7,8 @@ the student's object, calls ``step(p, g)`` on its own arrays, and sends back p a
 step. The grading process runs the package's ``mfs.SGD(lr, momentum=..., nesterov=...)`` and
 ``mfs.Adam`` on the same arrays and compares, with the check cells' messages. Nesterov is also
 run on a quadratic bowl, whose gradient the child computes at the student's own p, against the
-look-ahead points of its definition; AdamW (not in the package) against mfs.Adam's step plus
-PyTorch's decoupled decay, made in the grading process.
+look-ahead points of its definition; AdamW against mfs.Adam's step plus PyTorch's
+decoupled decay, made in the grading process.
 """
 
 from __future__ import annotations
