@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .validation import check_generator
+
 #: Set this environment variable to read MNIST from another folder.
 DATA_ENV = "MLP_FROM_SCRATCH_DATA"
 
@@ -229,6 +231,7 @@ def random_shift(X_batch: np.ndarray, rng: np.random.Generator, max_shift: int =
     gives back the images. Pass ``lambda X, rng: random_shift(X, rng, background=...)`` to
     ``fit(augment=...)``: it runs on every training batch.
     """
+    check_generator(rng)
     X_batch = np.asarray(X_batch)
     if X_batch.ndim != 2 or X_batch.shape[1] != 784:
         raise ValueError(f"X_batch must be flattened images of shape (n, 784), got shape "

@@ -159,3 +159,8 @@ def test_random_shift_rejects_bad_input_with_the_fix(X, max_shift, match):
     with pytest.raises(ValueError, match=match):
         mfs.mnist.random_shift(X, np.random.default_rng(0), max_shift, background=0.0)
 
+
+
+def test_random_shift_needs_a_generator():
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+        mfs.mnist.random_shift(np.zeros((2, 784), np.float32), 0, 1, background=0.0)
