@@ -282,6 +282,13 @@ ANSWERS = {
             + "    out = np.full((len(X), 28, 28), -mfs.mnist.MEAN / mfs.mnist.STD, X.dtype)\n"
             "    out[:, :, k:] = X.reshape(-1, 28, 28)[:, :, :28 - k]\n"
             "    return out.reshape(len(X), 784)\n",
+            # the package's random augmentation, handed a generator that always draws the offset of a
+            # move k pixels right
+            "import mlp_from_scratch as mfs\n" + SHIFT
+            + "    class Fixed:\n"
+            "        def integers(self, low, high, size):\n"
+            "            return np.tile([k, 0], (size[0], 1))\n"
+            "    return mfs.mnist.random_shift(X, Fixed(), k, background=BACKGROUND)\n",
         ],
     },
 }
@@ -459,7 +466,7 @@ ANSWERS["nb09_early_stopping"] = {
     for i, best in enumerate(best_params):
         params[i] = best.copy()
     return accuracies, best_epoch
-''', r"write them back into the model's arrays, in place"),
+''', r"the arrays model.parameters\(\) returns must hold the best epoch's values"),
         # stops on the training loss, which keeps falling, instead of the validation accuracy
         (STOP + '''    accuracies, best_epoch, best_params, best_loss = [], 0, None, np.inf
     for epoch in range(1, max_epochs + 1):

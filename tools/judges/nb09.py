@@ -940,9 +940,8 @@ def _judge_early_stopping(source: str) -> None:
                           "of model.parameters() needs the best epoch's values")
         if held != best:
             raise Verdict(f"{setting}: the model's own parameter arrays hold epoch {held}'s values "
-                          "at the end, not the best epoch's: keep copies of the best parameters "
-                          "(the arrays themselves keep changing) and write them back into the "
-                          "model's arrays, in place")
+                          f"at the end, not the best epoch's ({best}): the arrays model.parameters() "
+                          "returns must hold the best epoch's values when fit_early_stopping returns")
 
 
 TASKS = {
