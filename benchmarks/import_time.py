@@ -6,8 +6,8 @@
 
 Each round starts four fresh processes of this Python in turn, ``python -c pass``,
 ``python -c "import numpy"``, ``python -c "import mlp_from_scratch"`` and the import followed
-by a look at ``kernels.BACKEND`` (which imports Numba, as the first training step does), and
-times each from start to exit, in wall time and in CPU time (which leaves out the waits for
+by a look at ``kernels.BACKEND`` (which imports Numba, as a process's first large training
+step does), and times each from start to exit, in wall time and in CPU time (which leaves out the waits for
 a core on a busy machine); an import's time is the median over rounds of its difference
 from ``pass`` (so the interpreter's own start-up, and a change of the machine's speed slower
 than a round, cancel out). NumPy's own import is the floor: the package cannot import

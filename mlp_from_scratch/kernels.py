@@ -16,8 +16,9 @@ mlp_from_scratch[fast]``) and the NumPy versions otherwise, e.g. on a Python tha
 does not support yet. Set ``MLP_FROM_SCRATCH_NO_NUMBA=1`` to force the NumPy versions;
 ``BACKEND`` says which ones are in use. Both give the same results to float32 rounding
 (``tests/test_fast_paths.py`` compares them). The choice, and Numba's import, wait for the
-first use of a kernel or of ``BACKEND`` (``__getattr__`` at the end): importing Numba takes
-longer than the rest of ``import mlp_from_scratch`` (``benchmarks/import_time.py``).
+first call that needs them (``_choose`` at the end): a small array does not, so a notebook of
+small networks never loads Numba, which takes longer than the rest of
+``import mlp_from_scratch`` (``benchmarks/import_time.py``).
 
 Numba's settings:
 
@@ -154,6 +155,19 @@ def softmax_cross_entropy_loop(z, labels):
 
 # --------------------------------------------------------------------------- the choice
 
+#: ``relu``, ``relu_backward`` and ``adam_update`` on fewer elements than this run their NumPy
+#: versions until Numba is loaded: loading it (about 1 s; ``benchmarks/import_time.py``) costs
+#: more than the loops save in a notebook of small networks. Their two versions give the same
+#: numbers bit for bit (``tests/test_fast_paths.py``), so which one runs changes only the time.
+#: An array this large loads Numba: a batch of 512 rows of 512 units, or an MNIST network's
+#: parameters.
+LOOP_WORTH_LOADING = 1 << 18
+
+_NUMPY = {"backend": "numpy", "adam_update": adam_update_numpy, "relu": relu_numpy,
+          "relu_backward": relu_backward_numpy, "softmax_cross_entropy": softmax_cross_entropy_numpy}
+_chosen: dict | None = None  # the versions in use, once chosen by _choose()
+
+
 def numba_jit():
     """Numba's compiler with the settings above, or None when Numba is not installed or
     ``$MLP_FROM_SCRATCH_NO_NUMBA`` is set to anything but 0."""
@@ -166,22 +180,50 @@ def numba_jit():
     return numba.njit(error_model="numpy", cache=True)
 
 
-# The names chosen at the first use of any of them, by __getattr__ below.
-_CHOSEN = ("BACKEND", "adam_update", "relu", "relu_backward", "softmax_cross_entropy")
+def _choose() -> dict:
+    """The versions in use: the compiled loops if Numba imports, else the NumPy versions.
+    Chosen (and Numba imported) once, at the first call that needs the choice."""
+    global _chosen
+    if _chosen is None:
+        jit = numba_jit()
+        _chosen = _NUMPY if jit is None else {
+            "backend": "numba", "adam_update": jit(adam_update_loop), "relu": jit(relu_loop),
+            "relu_backward": jit(relu_backward_loop),
+            "softmax_cross_entropy": jit(softmax_cross_entropy_loop)}
+    return _chosen
+
+
+def _version(name: str, size: int):
+    """The version of step ``name`` to run on an array of ``size`` elements: NumPy's while
+    nothing has chosen yet and the array is small, else the chosen one."""
+    return _NUMPY[name] if _chosen is None and size < LOOP_WORTH_LOADING else _choose()[name]
+
+
+def relu(z):
+    """``relu_numpy``, or its compiled loop (see ``LOOP_WORTH_LOADING``)."""
+    return _version("relu", z.size)(z)
+
+
+def relu_backward(grad_out, z):
+    """``relu_backward_numpy``, or its compiled loop (see ``LOOP_WORTH_LOADING``)."""
+    return _version("relu_backward", z.size)(grad_out, z)
+
+
+def adam_update(p, g, m, v, b1, one_minus_b1, b2, one_minus_b2, step_size, eps):
+    """``adam_update_numpy``, or its compiled loop (see ``LOOP_WORTH_LOADING``)."""
+    _version("adam_update", p.size)(p, g, m, v, b1, one_minus_b1, b2, one_minus_b2, step_size, eps)
+
+
+def softmax_cross_entropy(z, labels):
+    """``softmax_cross_entropy_numpy``, or its compiled loop whenever Numba imports: the two
+    round differently (NumPy's ``exp`` and sums are not the loop's), so the loss does not
+    switch by size; its first call loads Numba."""
+    return _choose()["softmax_cross_entropy"](z, labels)
 
 
 def __getattr__(name: str):
-    """Choose ``BACKEND`` and the four kernels at the first use of one of them. Python
-    calls a module's ``__getattr__`` only for a name the module does not hold, so this runs
-    once: it stores all five names, and later uses find them directly."""
-    if name not in _CHOSEN:
+    """``BACKEND``, which versions are in use ("numba" or "numpy"): asking chooses them.
+    Python calls a module's ``__getattr__`` only for a name the module does not hold."""
+    if name != "BACKEND":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    jit = numba_jit()
-    if jit is None:
-        chosen = ("numpy", adam_update_numpy, relu_numpy, relu_backward_numpy,
-                  softmax_cross_entropy_numpy)
-    else:
-        chosen = ("numba", jit(adam_update_loop), jit(relu_loop), jit(relu_backward_loop),
-                  jit(softmax_cross_entropy_loop))
-    globals().update(zip(_CHOSEN, chosen))
-    return chosen[_CHOSEN.index(name)]
+    return _choose()["backend"]

@@ -219,13 +219,13 @@ class Identity(Activation):
 class ReLU(Activation):
     """σ(z) = max(z, 0).
 
-    The hidden layers of every MNIST net are ReLUs, so both directions use compiled
-    loops (``kernels.py``): one pass over memory instead of NumPy's two or three.
+    The hidden layers of every MNIST net are ReLUs, so on their large arrays both directions
+    use compiled loops (``kernels.py``): one pass over memory instead of NumPy's two or three.
     """
 
     # The formula, as the other activations hold theirs. forward and backward run the
-    # kernels, looked up at each call: kernels.py chooses them (and imports Numba) at the
-    # first use, not when the package is imported.
+    # kernels, looked up at each call: kernels.py picks NumPy's or the compiled version by
+    # the array's size (the same numbers either way), never when the package is imported.
     function = staticmethod(act.relu)
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:

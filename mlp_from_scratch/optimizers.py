@@ -39,7 +39,8 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 def adam_update(p, g, m, v, b1, one_minus_b1, b2, one_minus_b2, step_size, eps) -> None:
     """``kernels.adam_update`` on flat arrays ``(n,)``, looked up at each call: ``kernels``
-    chooses (and imports Numba) at the first use, not when the package is imported."""
+    picks NumPy's or the compiled version by the size (the same numbers either way), never
+    when the package is imported."""
     kernels.adam_update(p, g, m, v, b1, one_minus_b1, b2, one_minus_b2, step_size, eps)
 
 
