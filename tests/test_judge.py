@@ -95,6 +95,22 @@ def test_an_endless_loop_is_stopped_by_the_time_limits():
     assert "crashed" in got and ("CPU time" in got["crashed"] or "longer than" in got["crashed"])
 
 
+def test_one_task_cannot_leave_anything_behind_for_the_next():
+    # every task runs in a fresh fork of the zygote: what one changes dies with its process
+    rig = "np.isclose = lambda *a, **k: True\nnp.left_behind = 1\nimport sys\nsys.path.append('x')\n"
+    assert "source_error" not in judge.run_sandboxed(rig, "")
+    got = judge.run_sandboxed("import sys\n"
+                              "seen = (hasattr(np, 'left_behind'), bool(np.isclose(0.0, 1.0)), 'x' in sys.path)\n",
+                              "", values=("seen",))
+    assert [judge.number_of(item, "seen") for item in got["values"]["seen"]["items"]] == [0, 0, 0]
+
+
+def test_a_process_that_ends_itself_is_reported_and_the_next_task_still_runs():
+    got = judge.run_sandboxed("import os\nos._exit(3)\n", "")
+    assert "exit code 3" in got["crashed"]
+    assert judge.run_sandboxed("x = 1\n", "", values=("x",))["values"]["x"]["shape"] == []
+
+
 def test_values_come_back_as_plain_data():
     got = judge.run_sandboxed("class Lie(int):\n    __eq__ = lambda s, o: True\n"
                               "num_parameters = Lie(5)\nnum_multiply_adds = 'many'\n",

@@ -6,7 +6,8 @@ kernel's own error reporting, and every test "passes". The judge takes the decis
 from that kernel. After nbgrader has executed the notebook (its outputs stay, for the
 student's feedback), ``JudgeTasks`` re-decides the test cells of every judged task (``tools/judges/``):
 
-1. **The student's code runs in a child process** (``run_sandboxed``): a fresh Python
+1. **The student's code runs in a child process** (``run_sandboxed``): a fork of a clean
+   Python that has imported NumPy and nothing else (the zygote, one per grading process),
    with a memory limit, a CPU-time limit and a wall-clock limit, and an audit hook
    installed before any student code, which cannot be removed: it refuses to import the
    package (``mlp_from_scratch``, whose reference would answer the task), to read its
@@ -27,12 +28,14 @@ judges' either way, so the notebook need not run (``JudgeTasks.judge_only``).
 
 from __future__ import annotations
 
+import atexit
 import base64
 import copy
 import json
 import math
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -60,13 +63,13 @@ WALL_SECONDS = 60
 RESULT_BYTES = 64 * 1024**2
 
 
-# Run in the child, as ``python -I -c BOOT``: limits, the task's inputs, the audit hook,
-# then the student's source and the calls. Reads the request (JSON) on stdin and writes
-# the result (JSON) to the pipe whose descriptor the request names; what the student prints goes to stdout, unread.
+# Run in the child (a fork of the ZYGOTE below): limits, the task's inputs, the audit hook,
+# then the student's source and the calls. Reads the request (JSON) on stdin and writes the
+# result (JSON) to the pipe RESULT_FD; what the student prints goes to stdout, unread.
 BOOT = r'''
 import json, os, resource, sys
 request = json.loads(sys.stdin.read())
-result_file = os.fdopen(request["fd"], "w")
+result_file = os.fdopen(RESULT_FD, "w")
 resource.setrlimit(resource.RLIMIT_AS, (request["memory"], request["memory"]))
 resource.setrlimit(resource.RLIMIT_CPU, (request["cpu"], request["cpu"] + 1))  # SIGXCPU first
 import base64, io, math, numpy as np
@@ -173,6 +176,96 @@ result_file.close()
 '''
 
 
+# One per grading process, as ``python -I -c ZYGOTE <socket fd> BOOT``: a clean Python that has
+# imported NumPy and nothing of the course, and forks a child for each task. Starting a fresh
+# interpreter and importing NumPy costs about 80 ms; a fork costs a few, and 54 judged tasks per
+# student add up. The zygote never runs student code and never sees a request: it receives the
+# child's three pipe ends (request, result, stderr) and a time limit over the socket, forks,
+# stops the child at the limit, and answers with its exit code. Each child is a copy of the
+# untouched zygote, so no student's code can reach another's, nor anything of the grader's.
+ZYGOTE = r'''
+import json, os, select, signal, socket, sys, traceback
+import base64, io, math, resource, types, numpy as np   # what every child imports, once
+control = socket.socket(fileno=int(sys.argv[1]))
+BOOT = sys.argv[2]
+while True:
+    message, fds, _, _ = socket.recv_fds(control, 64, 3)
+    if not message:   # the grading process has gone
+        break
+    pid = os.fork()
+    if pid == 0:
+        try:
+            control.close()
+            request_fd, result_fd, error_fd = fds
+            null = os.open(os.devnull, os.O_WRONLY)
+            for fd, target in ((request_fd, 0), (null, 1), (error_fd, 2)):
+                os.dup2(fd, target)
+                os.close(fd)
+            exec(BOOT, {"__name__": "__sandbox__", "RESULT_FD": result_fd})
+        except BaseException:
+            traceback.print_exc()
+            sys.stderr.flush()
+            os._exit(1)
+        os._exit(0)   # never back into this loop
+    for fd in fds:
+        os.close(fd)
+    pidfd = os.pidfd_open(pid)
+    timed_out = not select.select([pidfd], [], [], float(message))[0]
+    if timed_out:
+        os.kill(pid, signal.SIGKILL)   # not yet reaped, so the pid is still this child's
+    os.close(pidfd)
+    status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    control.sendall(json.dumps({"returncode": status, "timed_out": timed_out}).encode() + b"\n")
+'''
+
+
+class _Zygote:
+    """The grading process's handle on its zygote: started at the first judged task."""
+
+    _current: _Zygote | None = None
+    _lock = threading.Lock()
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair()
+        env = {"PATH": os.environ.get("PATH", ""), "OPENBLAS_NUM_THREADS": "1",
+               "OMP_NUM_THREADS": "1", "HOME": os.environ.get("HOME", "/")}
+        with theirs:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-c", ZYGOTE, str(theirs.fileno()), BOOT],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
+                env=env)
+        self.socket, self.owner = ours, os.getpid()
+
+    @classmethod
+    def run(cls, child_fds: tuple[int, int, int], timeout: float,
+            while_running: Callable[[], None]) -> dict:
+        """Fork a child on ``child_fds``, call ``while_running`` (it feeds and drains the
+        pipes), and return the zygote's answer: ``returncode`` and ``timed_out``."""
+        with cls._lock:
+            if cls._current is None or cls._current.owner != os.getpid() or (
+                    cls._current.process.poll() is not None):
+                cls._current = cls()
+                atexit.register(cls._current.close)
+            zygote = cls._current
+            socket.send_fds(zygote.socket, [repr(float(timeout)).encode()], list(child_fds))
+            for fd in child_fds:
+                os.close(fd)
+            while_running()
+            zygote.socket.settimeout(timeout + 60)
+            answer = b""
+            while not answer.endswith(b"\n"):
+                chunk = zygote.socket.recv(4096)
+                if not chunk:
+                    cls._current = None
+                    raise RuntimeError("the judge's zygote process ended while judging")
+                answer += chunk
+            return json.loads(answer)
+
+    def close(self) -> None:
+        self.socket.close()   # the zygote reads the end of its socket and leaves
+        self.process.wait()
+
+
 def run_sandboxed(source: str, inputs: str, function: str | None = None,
                   values: tuple[str, ...] = (), *, timeout: float = WALL_SECONDS,
                   memory: int = MEMORY_BYTES, cpu: int = CPU_SECONDS) -> dict:
@@ -190,54 +283,51 @@ def run_sandboxed(source: str, inputs: str, function: str | None = None,
     without a result (an exit, a timeout, memory). Cases run only if the source defined
     ``function`` (or ``function`` is None).
     """
-    read_end, write_end = os.pipe()
-    request = {"source": source, "inputs": inputs, "function": function, "fd": write_end,
+    request = {"source": source, "inputs": inputs, "function": function,
                "values": list(values), "memory": memory, "cpu": cpu,
                "package_dir": str(Path(__import__("mlp_from_scratch").__file__).parent)}
-    env = {"PATH": os.environ.get("PATH", ""), "OPENBLAS_NUM_THREADS": "1",
-           "OMP_NUM_THREADS": "1", "HOME": os.environ.get("HOME", "/")}
-    try:
-        child = subprocess.Popen([sys.executable, "-I", "-c", BOOT], stdin=subprocess.PIPE,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                 pass_fds=(write_end,), env=env)
-    finally:
-        os.close(write_end)
-    # The result is read while the child runs: a pipe holds 64 KiB, and a child that cannot
-    # write the rest would wait until its time ran out.
-    chunks: list[bytes] = []
+    (request_read, request_write), (result_read, result_write), (error_read, error_write) = (
+        os.pipe(), os.pipe(), os.pipe())
+    result, error_tail = bytearray(), bytearray()
 
-    def drain() -> None:
-        with os.fdopen(read_end, "rb") as pipe:
+    def drain_result() -> None:   # read while the child runs: a pipe holds only 64 KiB
+        with os.fdopen(result_read, "rb") as pipe:
+            while (chunk := pipe.read(1 << 16)) and len(result) <= RESULT_BYTES:
+                result.extend(chunk)   # past the limit the pipe closes: the child's write fails
+
+    def drain_errors() -> None:   # only the last line is reported
+        with os.fdopen(error_read, "rb") as pipe:
             while chunk := pipe.read(1 << 16):
-                chunks.append(chunk)
-                if len(chunks) << 16 > RESULT_BYTES:
-                    child.kill()
-                    return
+                error_tail[:] = (error_tail + chunk)[-4096:]
 
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    try:
-        _, stderr = child.communicate(json.dumps(request).encode(), timeout=timeout)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.communicate()
+    def feed_and_drain() -> None:
+        readers = [threading.Thread(target=drain, daemon=True) for drain in (drain_result, drain_errors)]
+        for reader in readers:
+            reader.start()
+        with os.fdopen(request_write, "wb") as pipe:
+            try:
+                pipe.write(json.dumps(request).encode())
+            except BrokenPipeError:   # the child ended before reading it: its exit code says why
+                pass
+        for reader in readers:
+            reader.join()
+
+    ended = _Zygote.run((request_read, result_write, error_write), timeout, feed_and_drain)
+    if ended["timed_out"]:
         return {"crashed": f"your code ran longer than {timeout:.0f} s (an endless loop?) "
                            "and was stopped"}
-    finally:
-        reader.join()
-    if len(chunks) << 16 > RESULT_BYTES:
+    if len(result) > RESULT_BYTES:
         return {"crashed": f"your code returned more than {RESULT_BYTES >> 20} MB of results"}
-    raw = b"".join(chunks)
     try:
-        return json.loads(raw)
+        return json.loads(bytes(result))
     except ValueError:
-        tail = stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
+        tail = error_tail.decode(errors="replace").strip().splitlines()[-1:] or [""]
+        returncode = ended["returncode"]
         why = {-signal.SIGXCPU: f"it used more than {cpu} s of CPU time (an endless loop?)",
                -signal.SIGKILL: "it was killed (more memory or time than the grader allows)"}.get(
-            child.returncode, f"the process ended with exit code {child.returncode}")
+            returncode, f"the process ended with exit code {returncode}")
         return {"crashed": f"your code stopped the grading process before it returned: {why}"
                            + (f" ({tail[0]})" if tail[0] else "")}
-
 
 def array_of(plain: dict, name: str) -> np.ndarray:
     """The array a child returned, rebuilt from its bytes (a tuple or list of numbers or of
