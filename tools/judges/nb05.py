@@ -325,19 +325,19 @@ def wrap(function):
 def _measured_std(widths: tuple, weight_std: float, nets: int = 100, batch: int = 256) -> float:
     """The test cell's measurement: the standard deviation of the net's output h_L over the pooled
     entries of ``nets`` seeded nets of the package's Dense and ReLU layers, each on its own
-    standard-normal batch. ReLU is NumPy's maximum here: the same numbers as ``mfs.ReLU``,
-    without importing Numba into the grading process (about 1 s per student)."""
+    standard-normal batch. Its arrays are small enough for the package's ReLU to run its NumPy
+    version, so grading does not load Numba into nbgrader's process (about 1 s per student)."""
     import mlp_from_scratch as mfs
 
     moments = []
     for seed in range(nets):
         rng = np.random.default_rng(seed)
-        out = rng.standard_normal((batch, widths[0]), dtype=np.float32)
+        X_net = rng.standard_normal((batch, widths[0]), dtype=np.float32)
         denses = [mfs.Dense(n_in, n_out, rng=rng) for n_in, n_out in zip(widths[:-1], widths[1:])]
         for dense, n_in in zip(denses, widths):
             dense.params["W"] *= weight_std / math.sqrt(2 / n_in)
-            out = np.maximum(dense.forward(out), 0)
-        out = out.astype(np.float64)
+        net = mfs.Sequential(*[layer for dense in denses for layer in (dense, mfs.ReLU())])
+        out = net.forward(X_net).astype(np.float64)
         moments.append([out.mean(), np.mean(out**2)])
     mean, second_moment = np.mean(moments, axis=0)
     return math.sqrt(second_moment - mean**2)
