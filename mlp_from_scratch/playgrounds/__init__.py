@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
+if TYPE_CHECKING:   # the modules that draw import matplotlib; one that only computes need not
+    from matplotlib.figure import Figure
 
 #: What nbval compares and a plain-text reader sees under a playground.
 STATIC_TEXT = "[live playground: run this notebook in JupyterLab to use it]"
