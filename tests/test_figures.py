@@ -42,7 +42,7 @@ assert [c.get_label() for c in ax.containers] == list(bars.columns)
 for container, name in zip(ax.containers, bars.columns):
     assert [p.get_height() for p in container] == bars[name].tolist(), name
 """,
-        # each panel's first lines are the 20 seeds' loss curves, none longer than the sweep
+        # each panel's first lines are the sweep's num_seeds loss curves, none longer than the sweep
         "28": """
 for ax in axes:
     assert all(len(line.get_xdata()) <= sweep_epochs for line in ax.get_lines()[:num_seeds]), ax.get_title()
