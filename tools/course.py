@@ -25,17 +25,19 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT = ROOT / "course"
 
 
+def nbgrader_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment with ``env`` added, for an nbgrader process: nbgrader calls
+    ``alembic`` through PATH, so this Python's ``bin/`` goes first on PATH."""
+    bin_dir = Path(sys.executable).parent
+    return dict(os.environ, **(env or {}), PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
 def nbgrader(*args: str, root: Path, check: bool = True,
              env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run ``nbgrader *args`` on the course in ``root`` with the repository's config, and
-    ``env`` added to the environment (``MLPFS_JUDGE_ONLY``, which nbgrader_config.py reads).
-
-    nbgrader calls ``alembic`` through PATH, so this Python's ``bin/`` goes first on PATH.
-    """
-    bin_dir = Path(sys.executable).parent
-    env = dict(os.environ, **(env or {}), PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
-    command = [str(bin_dir / "nbgrader"), *args, f"--CourseDirectory.root={root}"]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    ``env`` added to the environment (``MLPFS_JUDGE_ONLY``, which nbgrader_config.py reads)."""
+    command = [str(Path(sys.executable).parent / "nbgrader"), *args, f"--CourseDirectory.root={root}"]
+    result = subprocess.run(command, cwd=ROOT, env=nbgrader_env(env), capture_output=True, text=True)
     if check and result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n"
                            f"{result.stdout[-5000:]}\n{result.stderr[-10000:]}")

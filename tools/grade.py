@@ -6,8 +6,10 @@
     make grade WORKERS=4 DB=postgresql+psycopg://... [JUDGE_ONLY=1]
 
 ``nbgrader autograde`` grades one submission after another in one process. This tool runs
-``--workers`` of them side by side, each taking the next student from a queue and grading
-all of that student's submitted assignments (``nbgrader autograde "*" --student S``). Every
+``--workers`` nbgrader processes side by side, each taking the next student from a queue and
+grading all of that student's submitted assignments (what ``nbgrader autograde "*" --student
+S`` does, through nbgrader's Python API: a worker starts once and grades student after
+student, so nbgrader's start-up, about 3 s, is paid per worker, not per student). Every
 worker writes to the same gradebook, so it must take parallel writers: PostgreSQL (or any
 server database SQLAlchemy reaches), not the default SQLite file, which takes one writer at a
 time (``--workers 1`` works with it). The assignments must already be in that gradebook
@@ -23,23 +25,26 @@ Each worker's kernels get an equal share of the machine's cores for their BLAS t
 that each ran two BLAS threads on two cores would spend their time waiting for each other's
 threads.
 
-A worker that fails (nbgrader's exit code) is reported with the end of its log and makes
-the exit code 1; the other students are graded all the same.
+A student whose grading fails (nbgrader reports an error) is reported with the end of its
+log and makes the exit code 1; the other students are graded all the same.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import queue
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from course import DEFAULT_ROOT, nbgrader  # noqa: E402
+from course import DEFAULT_ROOT, ROOT, nbgrader_env  # noqa: E402
 
 
 @dataclass
@@ -90,18 +95,21 @@ def grade(root: Path, db_url: str, students: list[str], workers: int, judge_only
     env = {"MLPFS_JUDGE_ONLY": "1" if judge_only else "0", **blas_threads(workers)}
 
     def work() -> None:
-        while True:
-            try:
-                student = todo.get_nowait()
-            except queue.Empty:
-                return
-            start = time.perf_counter()
-            done = nbgrader("autograde", "*", "--student", student, "--force",
-                            f"--CourseDirectory.db_url={db_url}", root=root, check=False, env=env)
-            result = Result(student, time.perf_counter() - start, done.returncode == 0,
-                            done.stdout[-3000:] + done.stderr[-6000:])
-            with lock:
-                results.append(result)
+        worker = Worker(root, db_url, env)
+        try:
+            while True:
+                try:
+                    student = todo.get_nowait()
+                except queue.Empty:
+                    return
+                start = time.perf_counter()
+                ok, log = worker.grade(student)
+                if worker.ended():   # not a student's doing: nbgrader itself failed
+                    worker = Worker(root, db_url, env)
+                with lock:
+                    results.append(Result(student, time.perf_counter() - start, ok, log))
+        finally:
+            worker.close()
 
     threads = [threading.Thread(target=work) for _ in range(max(1, workers))]
     for thread in threads:
@@ -109,6 +117,60 @@ def grade(root: Path, db_url: str, students: list[str], workers: int, judge_only
     for thread in threads:
         thread.join()
     return results
+
+
+class Worker:
+    """One nbgrader process (``python tools/grade.py --serve``) that grades the students it is
+    sent, one at a time, until it is closed."""
+
+    def __init__(self, root: Path, db_url: str, env: dict[str, str]) -> None:
+        self.errors = tempfile.TemporaryFile()  # its log, read only if it ends unexpectedly
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--serve", "--root", str(root), "--db", db_url],
+            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, text=True,
+            env=nbgrader_env(env))
+
+    def grade(self, student: str) -> tuple[bool, str]:
+        """Whether all of ``student``'s assignments were graded, and the end of the log."""
+        try:
+            self.process.stdin.write(student + "\n")
+            self.process.stdin.flush()
+            answer = self.process.stdout.readline()
+        except BrokenPipeError:
+            answer = ""
+        if not answer:
+            self.errors.seek(0)
+            return False, ("the grading process ended:\n"
+                           + self.errors.read()[-6000:].decode(errors="replace"))
+        done = json.loads(answer)
+        return done["ok"], done["log"][-9000:]
+
+    def ended(self) -> bool:
+        return self.process.poll() is not None
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
+        self.errors.close()
+
+
+def serve(root: Path, db_url: str) -> None:
+    """The worker's side: for each student named on a line of stdin, autograde all their
+    assignments with nbgrader's API and answer with a line of JSON, ``{"ok": ..., "log": ...}``.
+    The configuration is the repository's nbgrader_config.py, as for the command line."""
+    answers, sys.stdout = sys.stdout, sys.stderr   # nothing but the answers goes to the pipe
+    from nbgrader.apps.api import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.db_url = db_url
+    api = NbGraderAPI(config=config)
+    for line in sys.stdin:
+        done = api.autograde("*", line.strip(), force=True)
+        answers.write(json.dumps({"ok": done["success"],
+                                  "log": done.get("log", "") + done.get("error", "")}) + "\n")
+        answers.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,7 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", nargs="*", help="default: every folder in submitted/")
     parser.add_argument("--judge-only", action="store_true",
                         help="grade by the judges alone, without running the notebooks")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # a Worker
     args = parser.parse_args(argv)
+    if args.serve:
+        serve(args.root.resolve(), args.db)
+        return 0
     if args.workers < 1:
         parser.error(f"--workers must be at least 1, got {args.workers}")
     if args.workers > 1 and args.db.startswith("sqlite"):
