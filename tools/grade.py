@@ -9,7 +9,7 @@
 ``--workers`` nbgrader processes side by side, each taking the next student from a queue and
 grading all of that student's submitted assignments (what ``nbgrader autograde "*" --student
 S`` does, through nbgrader's Python API: a worker starts once and grades student after
-student, so nbgrader's start-up, about 3 s, is paid per worker, not per student). Every
+student, so nbgrader's start-up, 2-3 s, is paid per worker, not per student). Every
 worker writes to the same gradebook, so it must take parallel writers: PostgreSQL (or any
 server database SQLAlchemy reaches), not the default SQLite file, which takes one writer at a
 time (``--workers 1`` works with it). The assignments must already be in that gradebook
@@ -105,6 +105,7 @@ def grade(root: Path, db_url: str, students: list[str], workers: int, judge_only
                 start = time.perf_counter()
                 ok, log = worker.grade(student)
                 if worker.ended():   # not a student's doing: nbgrader itself failed
+                    worker.close()
                     worker = Worker(root, db_url, env)
                 with lock:
                     results.append(Result(student, time.perf_counter() - start, ok, log))
