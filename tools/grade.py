@@ -125,18 +125,23 @@ class Worker:
     sent, one at a time, until it is closed."""
 
     def __init__(self, root: Path, db_url: str, env: dict[str, str]) -> None:
-        self.errors = tempfile.TemporaryFile()  # its log, read only if it ends unexpectedly
+        self.errors = tempfile.TemporaryFile()  # its output, read only if it ends unexpectedly
+        # The answers come on a pipe of their own: the kernels nbgrader starts write to the
+        # worker's stdout, and nothing they print must pass for an answer.
+        answers, theirs = os.pipe()
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--serve", "--root", str(root), "--db", db_url],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, text=True,
-            env=nbgrader_env(env))
+            [sys.executable, __file__, "--serve", str(theirs), "--root", str(root), "--db", db_url],
+            cwd=ROOT, stdin=subprocess.PIPE, stdout=self.errors, stderr=self.errors, text=True,
+            pass_fds=(theirs,), env=nbgrader_env(env))
+        os.close(theirs)
+        self.answers = os.fdopen(answers)
 
     def grade(self, student: str) -> tuple[bool, str]:
         """Whether all of ``student``'s assignments were graded, and the end of the log."""
         try:
             self.process.stdin.write(student + "\n")
             self.process.stdin.flush()
-            answer = self.process.stdout.readline()
+            answer = self.answers.readline()
         except BrokenPipeError:
             answer = ""
         if not answer:
@@ -152,14 +157,16 @@ class Worker:
     def close(self) -> None:
         self.process.stdin.close()
         self.process.wait()
+        self.answers.close()
         self.errors.close()
 
 
-def serve(root: Path, db_url: str) -> None:
+def serve(answers_fd: int, root: Path, db_url: str) -> None:
     """The worker's side: for each student named on a line of stdin, autograde all their
-    assignments with nbgrader's API and answer with a line of JSON, ``{"ok": ..., "log": ...}``.
-    The configuration is the repository's nbgrader_config.py, as for the command line."""
-    answers, sys.stdout = sys.stdout, sys.stderr   # nothing but the answers goes to the pipe
+    assignments with nbgrader's API and answer on ``answers_fd`` with a line of JSON,
+    ``{"ok": ..., "log": ...}``. The configuration is the repository's nbgrader_config.py, as
+    for the command line."""
+    answers = os.fdopen(answers_fd, "w")
     from nbgrader.apps.api import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -184,10 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", nargs="*", help="default: every folder in submitted/")
     parser.add_argument("--judge-only", action="store_true",
                         help="grade by the judges alone, without running the notebooks")
-    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # a Worker
+    parser.add_argument("--serve", type=int, metavar="FD", help=argparse.SUPPRESS)  # a Worker
     args = parser.parse_args(argv)
-    if args.serve:
-        serve(args.root.resolve(), args.db)
+    if args.serve is not None:
+        serve(args.serve, args.root.resolve(), args.db)
         return 0
     if args.workers < 1:
         parser.error(f"--workers must be at least 1, got {args.workers}")
